@@ -1,0 +1,82 @@
+"""The SQLite schema every gazetteer source writes into.
+
+A single file keeps the gazetteer portable: copy it to a cluster node and lookups work.
+"""
+from __future__ import annotations
+
+import sqlite3
+
+SCHEMA_VERSION = 1
+
+DDL = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+-- Every feature that can answer a query: populated places, admin units, countries.
+CREATE TABLE IF NOT EXISTS places (
+    geonameid     INTEGER PRIMARY KEY,
+    name          TEXT NOT NULL,
+    lat           REAL NOT NULL,
+    lon           REAL NOT NULL,
+    feature_class TEXT NOT NULL,
+    feature_code  TEXT NOT NULL,
+    country_code  TEXT NOT NULL DEFAULT '',
+    admin1_code   TEXT NOT NULL DEFAULT '',
+    admin2_code   TEXT NOT NULL DEFAULT '',
+    population    INTEGER NOT NULL DEFAULT 0,
+    source        TEXT NOT NULL
+);
+
+-- name_kind ranks how a name relates to a place: 0 official, 1 alternate, 2 derived form
+-- (e.g. "Fatezh District" made from "Fatezhskiy Rayon"), 3 short form of an admin unit
+-- ("Kursk" for Kursk Oblast) that should lose to a real place of that name.
+CREATE TABLE IF NOT EXISTS names (
+    norm      TEXT NOT NULL,
+    geonameid INTEGER NOT NULL,
+    name_kind INTEGER NOT NULL,
+    PRIMARY KEY (norm, geonameid)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS admin1 (
+    code       TEXT PRIMARY KEY,   -- GeoNames "CC.A1"
+    geonameid  INTEGER,
+    name       TEXT NOT NULL,
+    iso_3166_2 TEXT
+);
+
+CREATE TABLE IF NOT EXISTS admin2 (
+    code      TEXT PRIMARY KEY,    -- GeoNames "CC.A1.A2"
+    geonameid INTEGER,
+    name      TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS countries (
+    iso2       TEXT PRIMARY KEY,
+    iso3       TEXT,
+    geonameid  INTEGER,
+    name       TEXT NOT NULL,
+    demonyms   TEXT NOT NULL DEFAULT ''   -- '|'-separated
+);
+
+-- User and dump imports, replayed when the embedded sources change and the file is rebuilt.
+CREATE TABLE IF NOT EXISTS imports (
+    id      INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind    TEXT NOT NULL,
+    args    TEXT NOT NULL,              -- JSON
+    at      TEXT NOT NULL
+);
+"""
+
+INDEXES = """
+CREATE INDEX IF NOT EXISTS names_by_id ON names (geonameid);
+CREATE INDEX IF NOT EXISTS places_by_admin ON places (country_code, admin1_code, admin2_code);
+CREATE INDEX IF NOT EXISTS places_by_code ON places (feature_code);
+CREATE INDEX IF NOT EXISTS admin1_by_iso ON admin1 (iso_3166_2);
+"""
+
+
+def create_schema(conn: sqlite3.Connection) -> None:
+    conn.executescript(DDL)
+
+
+def create_indexes(conn: sqlite3.Connection) -> None:
+    conn.executescript(INDEXES)
