@@ -71,7 +71,8 @@ ACLED_COLUMNS = (
 )
 # mapper's own fields follow ACLED's.
 EXTRA_COLUMNS = (
-    "injured", "weapon", "target", "counts", "geonameid", "country_code", "confidence",
+    "injured", "weapon", "target", "counts", "geonameid", "country_code", "admin1_code", "admin2_code",
+    "feature_code", "confidence",
     "article_id", "source_title", "source_url", "source_date",
 )
 INCIDENT_COLUMNS = ACLED_COLUMNS + EXTRA_COLUMNS
@@ -98,6 +99,9 @@ class Incident:
     country_code: str = ""
     admin1: str = ""
     admin2: str = ""
+    admin1_code: str = ""       # GeoNames "CC.A1"
+    admin2_code: str = ""       # GeoNames "CC.A1.A2"
+    feature_code: str = ""      # of the place the point comes from
     actor1: str = ""
     actor2: str = ""
     weapon: str = ""
