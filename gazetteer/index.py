@@ -1,0 +1,204 @@
+"""Read-only lookups over a built gazetteer file: by name, by id, by admin code; point -> admin units."""
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from gazetteer.errors import GazetteerCorruptError, GazetteerNotBuiltError
+from gazetteer.normalize import normalize_name
+from gazetteer.paths import default_gazetteer_path
+
+__all__ = ["Candidate", "Gazetteer"]
+
+# Admin feature codes rank above populated places of equal name quality only when asked.
+_FEATURE_RANK = {"PCLI": 0, "PPLC": 1, "ADM1": 2, "PPLA": 2, "PPLA2": 3, "PPL": 4, "ADM2": 5}
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One gazetteer feature that a name may refer to."""
+
+    geonameid: int
+    name: str
+    lat: float
+    lon: float
+    feature_class: str
+    feature_code: str
+    country_code: str
+    admin1_code: str
+    admin1: str
+    admin2_code: str
+    admin2: str
+    population: int
+    name_kind: int = 0       # 0 official, 1 alternate, 2 derived form, 3 short form of an admin unit
+
+    @property
+    def is_admin(self) -> bool:
+        return self.feature_class == "A"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+_SELECT = """
+SELECT p.geonameid, p.name, p.lat, p.lon, p.feature_class, p.feature_code, p.country_code,
+       p.admin1_code, coalesce(a1.name, ''), p.admin2_code, coalesce(a2.name, ''), p.population, {kind}
+FROM {source}
+LEFT JOIN admin1 a1 ON a1.code = p.country_code || '.' || p.admin1_code
+LEFT JOIN admin2 a2 ON a2.code = p.country_code || '.' || p.admin1_code || '.' || p.admin2_code
+"""
+_BY_NAME = _SELECT.format(kind="n.name_kind", source="names n JOIN places p ON p.geonameid = n.geonameid") + \
+    " WHERE n.norm = ?"
+_BY_ID = _SELECT.format(kind="0", source="places p") + " WHERE p.geonameid = ?"
+
+
+def rank_key(c: Candidate) -> tuple:
+    """Default order for a bare name: real names before short forms, countries first, then importance."""
+    return (c.name_kind >= 3, c.feature_code != "PCLI", c.name_kind >= 2, -c.population,
+            _FEATURE_RANK.get(c.feature_code, 4))
+
+
+def prefer_places_over_their_units(ranked: list[Candidate]) -> list[Candidate]:
+    """A city named like the admin unit that contains it (Kyiv, Moscow, Paris) is what a bare
+    name means; the unit's summed population would otherwise outrank it."""
+    out = list(ranked)
+    for i, cand in enumerate(out):
+        if cand.feature_class != "A" or cand.feature_code == "PCLI":
+            continue
+        for j in range(i + 1, len(out)):
+            other = out[j]
+            if (other.feature_class == "P" and other.country_code == cand.country_code
+                    and other.admin1_code == cand.admin1_code and other.name_kind <= cand.name_kind
+                    and (cand.feature_code == "ADM1" or other.admin2_code == cand.admin2_code)):
+                out.insert(i, out.pop(j))
+                break
+    return out
+
+
+class Gazetteer:
+    """A read-only handle on a gazetteer file; cheap to open, safe to share across threads."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._local = threading.local()
+        self._check()
+
+    @classmethod
+    def open(cls, path: str | os.PathLike | None = None) -> "Gazetteer":
+        target = Path(path) if path else default_gazetteer_path()
+        if not target.exists():
+            raise GazetteerNotBuiltError(
+                f"no gazetteer at {target}; build it with `mapper gazetteer build`"
+            )
+        return cls(target)
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+            self._local.conn = conn
+        return conn
+
+    def _check(self) -> None:
+        try:
+            version = self.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise GazetteerCorruptError(
+                f"{self.path} is not a readable gazetteer ({exc}); rebuild it with `mapper gazetteer build --force`"
+            ) from exc
+        if version is None:
+            raise GazetteerCorruptError(f"{self.path} has no schema version; rebuild it with `mapper gazetteer build --force`")
+
+    def _query(self, sql: str, args: tuple) -> list[Candidate]:
+        try:
+            return [Candidate(*row) for row in self.conn.execute(sql, args)]
+        except sqlite3.DatabaseError as exc:
+            raise GazetteerCorruptError(f"{self.path}: {exc}; rebuild it with `mapper gazetteer build --force`") from exc
+
+    def candidates(self, name: str) -> list[Candidate]:
+        """Every feature the name may refer to, unordered. The name is normalized first."""
+        key = normalize_name(name)
+        if not key:
+            return []
+        return self._cached_candidates(key)
+
+    @lru_cache(maxsize=65536)
+    def _cached_candidates(self, key: str) -> list[Candidate]:
+        return self._query(_BY_NAME, (key,))
+
+    def lookup(self, name: str, limit: int | None = None) -> list[Candidate]:
+        """Candidates for a name, most likely first (real names, then importance)."""
+        found = prefer_places_over_their_units(sorted(self.candidates(name), key=rank_key))
+        return found[:limit] if limit else found
+
+    def has_name(self, name: str) -> bool:
+        return bool(self.candidates(name))
+
+    def get(self, geonameid: int) -> Candidate | None:
+        found = self._query(_BY_ID, (int(geonameid),))
+        return found[0] if found else None
+
+    def country(self, iso2: str) -> Candidate | None:
+        row = self.conn.execute("SELECT geonameid FROM countries WHERE iso2 = ? OR iso3 = ?",
+                                (iso2.upper(), iso2.upper())).fetchone()
+        return self.get(row[0]) if row else None
+
+    def country_name(self, iso2: str) -> str:
+        row = self.conn.execute("SELECT name FROM countries WHERE iso2 = ?", (iso2.upper(),)).fetchone()
+        return row[0] if row else ""
+
+    def demonym_countries(self) -> dict[str, str]:
+        """Normalized demonym ("ukrainian") -> ISO2 country code."""
+        out = {}
+        for iso2, demonyms in self.conn.execute("SELECT iso2, demonyms FROM countries"):
+            for d in demonyms.split("|"):
+                if d:
+                    out.setdefault(normalize_name(d), iso2)
+        return out
+
+    def admin1(self, code: str) -> Candidate | None:
+        """By GeoNames code "CC.A1" or ISO 3166-2 code "CC-XXX"."""
+        row = self.conn.execute("SELECT geonameid FROM admin1 WHERE code = ? OR iso_3166_2 = ?",
+                                (code, code.upper())).fetchone()
+        return self.get(row[0]) if row and row[0] is not None else None
+
+    def admin2(self, code: str) -> Candidate | None:
+        row = self.conn.execute("SELECT geonameid FROM admin2 WHERE code = ?", (code,)).fetchone()
+        return self.get(row[0]) if row and row[0] is not None else None
+
+    def places_in(self, country_code: str, admin1_code: str | None = None, admin2_code: str | None = None,
+                  feature_class: str | None = None, limit: int = 1000) -> list[Candidate]:
+        sql = _SELECT.format(kind="0", source="places p") + " WHERE p.country_code = ?"
+        args: list[Any] = [country_code]
+        for column, value in (("admin1_code", admin1_code), ("admin2_code", admin2_code),
+                              ("feature_class", feature_class)):
+            if value is not None:
+                sql += f" AND p.{column} = ?"
+                args.append(value)
+        sql += " ORDER BY p.population DESC LIMIT ?"
+        args.append(limit)
+        return self._query(sql, tuple(args))
+
+    def meta(self) -> dict[str, str]:
+        return dict(self.conn.execute("SELECT key, value FROM meta").fetchall())
+
+    def counts(self) -> dict[str, int]:
+        out = {}
+        for code, n in self.conn.execute("SELECT feature_class, count(*) FROM places GROUP BY feature_class"):
+            out[f"class_{code}"] = n
+        out["names"] = self.conn.execute("SELECT count(*) FROM names").fetchone()[0]
+        out["imports"] = self.conn.execute("SELECT count(*) FROM imports").fetchone()[0]
+        return out
+
+    def names_starting(self, prefix: str, limit: int = 20) -> list[str]:
+        """Normalized names starting with ``prefix``, for "did you mean" suggestions."""
+        key = normalize_name(prefix)
+        rows = self.conn.execute("SELECT DISTINCT norm FROM names WHERE norm >= ? AND norm < ? LIMIT ?",
+                                 (key, key + "\uffff", limit))
+        return [r[0] for r in rows]
