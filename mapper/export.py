@@ -139,7 +139,7 @@ def write_incidents(data, path_or_stream: str | os.PathLike | IO | None = None, 
     >>> import io
     >>> out = io.StringIO()
     >>> write_incidents([{"event_id_cnty": "X1", "latitude": 51.73, "longitude": 36.19}], out, "geojsonseq")
-    >>> out.getvalue()[:59]
+    >>> out.getvalue()[:61]
     '\\x1e{"type": "Feature", "id": "X1", "geometry": {"type": "Point"'
     """
     if path_or_stream is not None and not hasattr(path_or_stream, "write") and str(path_or_stream) != "-":
