@@ -1015,25 +1015,13 @@ def format_table(result: GeoparseResult | GeocodeResult | IncidentResult) -> str
     raise TypeError(f"no table format for {type(result).__name__}")
 
 
-def write_items(items: Iterable[Mapping[str, Any]], path: str | Path) -> int:
-    """Write per-item records as JSONL, to a temporary name renamed when complete; returns the count."""
-    import os
-    import tempfile
+def write_items(items: Iterable[Mapping[str, Any]], path: str | Path, overwrite: bool = False) -> int:
+    """Write per-item records as JSON Lines, atomically (:func:`mapper.atomic.atomic_write`); returns the count."""
+    from mapper.atomic import atomic_write
 
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
     n = 0
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            for item in items:
-                fh.write(json.dumps(item, ensure_ascii=False) + "\n")
-                n += 1
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    with atomic_write(path, overwrite=overwrite) as fh:
+        for item in items:
+            fh.write(json.dumps(item, ensure_ascii=False) + "\n")
+            n += 1
     return n
