@@ -7,6 +7,7 @@ Location(Chuhuyiv, Kharkivska oblast, UA, (49.83538, 36.6865, 0.0))
 from __future__ import annotations
 
 import math
+from collections import Counter
 from typing import Iterable
 
 from geopy.adapters import BaseSyncAdapter
@@ -41,15 +42,28 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
 
 
-def _importance(c: Candidate) -> float:
-    bonus = {"PCLI": 6.0, "PPLC": 3.0, "ADM1": 2.0, "PPLA": 2.0, "PPLA2": 1.0, "ADM2": 0.5}.get(c.feature_code, 0.0)
-    return math.log10(1 + c.population) + bonus - 1.5 * min(c.name_kind, 3) / 3
+_KIND_BONUS = {0: 1.0, 1: 0.0, 2: -0.5, 3: -3.0}
+_FEATURE_BONUS = {"PCLI": 2.0, "PPLC": 1.0, "ADM1": 0.5, "PPLA": 0.7, "PPLA2": 0.3, "ADM2": 0.0}
 
 
-def _context_fit(c: Candidate, context: list[Candidate]) -> float:
+def importance(c: Candidate, pool: list[Candidate]) -> float:
+    """Prior plausibility of a candidate among those sharing its name, before any context."""
+    score = math.log10(1 + c.population) + _FEATURE_BONUS.get(c.feature_code, 0.0) + _KIND_BONUS.get(c.name_kind, -1.0)
+    if c.feature_class == "A" and c.feature_code != "PCLI":
+        # A unit's population is the sum of its places; and a town named like its unit is what
+        # the bare name means (Kyiv, Mykolaiv, Kursk).
+        score -= 0.5
+        if any(o.feature_class == "P" and o.country_code == c.country_code and o.admin1_code == c.admin1_code
+               and (c.feature_code == "ADM1" or o.admin2_code == c.admin2_code) for o in pool):
+            score -= 3.0
+    if c.name_kind >= 1 and any(o.name_kind == 0 and o.geonameid != c.geonameid for o in pool):
+        # An official name of one place beats an alternate spelling of another (Uman vs Oman).
+        score -= 2.5 if c.feature_code == "PCLI" else 1.0
+    return score
+
+
+def context_fit(c: Candidate, context: list[Candidate]) -> float:
     """How well a candidate agrees with the context places (same country, inside the unit, nearby)."""
-    if not context:
-        return 0.0
     best = 0.0
     for ctx in context:
         score = 0.0
@@ -70,12 +84,24 @@ def _context_fit(c: Candidate, context: list[Candidate]) -> float:
     return best
 
 
-def choose_candidate(candidates: Iterable[Candidate], context: list[Candidate]) -> Candidate | None:
-    """The candidate with the best importance plus agreement with the context places."""
+def score_candidates(candidates: Iterable[Candidate], context: list[Candidate],
+                     focus: dict[str, float] | None = None) -> list[tuple[float, Candidate]]:
+    """Candidates with their scores, best first: prior importance + 2 x context agreement + focus."""
     pool = list(candidates)
-    if not pool:
-        return None
-    return max(pool, key=lambda c: (_context_fit(c, context) * 2 + _importance(c), c.population, -c.geonameid))
+    scored = []
+    for c in pool:
+        score = importance(c, pool) + 2 * context_fit(c, context)
+        if focus:
+            score += 3.0 * focus.get(c.country_code, 0.0)
+        scored.append((score, c))
+    scored.sort(key=lambda sc: (-sc[0], -sc[1].population, sc[1].geonameid))
+    return scored
+
+
+def choose_candidate(candidates: Iterable[Candidate], context: list[Candidate],
+                     focus: dict[str, float] | None = None) -> Candidate | None:
+    scored = score_candidates(candidates, context, focus)
+    return scored[0][1] if scored else None
 
 
 class LocalGeocoder(Geocoder):
@@ -87,48 +113,99 @@ class LocalGeocoder(Geocoder):
         An open gazetteer; by default the one at the default path is opened.
     country_bias : str, optional
         ISO2 code preferred when a name is ambiguous (e.g. "UA" for Ukrainian news).
+    adaptive_focus : bool
+        Learn the countries a stream of queries is about from its unambiguous answers and
+        prefer them for ambiguous names, as a reader of a batch of reports from one war would.
+    fuzzy : bool
+        When no name matches exactly, accept a close spelling ("Dontesk" -> Donetsk).
     """
 
     def __init__(self, gazetteer: Gazetteer | None = None, *, path=None, country_bias: str | None = None,
-                 user_agent: str | None = None, adapter_factory=None):
+                 adaptive_focus: bool = False, fuzzy: bool = True, user_agent: str | None = None,
+                 adapter_factory=None):
         super().__init__(user_agent=user_agent or "mapper-local", adapter_factory=adapter_factory or OfflineAdapter)
         self.gazetteer = gazetteer or Gazetteer.open(path)
         self.country_bias = country_bias.upper() if country_bias else None
+        self.adaptive_focus = adaptive_focus
+        self.fuzzy = fuzzy
+        self._focus_counts: Counter[str] = Counter()
 
-    def _candidates(self, text: str) -> list[Candidate]:
+    def focus(self) -> dict[str, float]:
+        """Share of unambiguous answers per country so far (only once there are a few)."""
+        total = sum(self._focus_counts.values())
+        if not self.adaptive_focus or total < 5:
+            return {}
+        return {cc: n / total for cc, n in self._focus_counts.items() if n / total >= 0.2}
+
+    def _candidates(self, text: str, allow_fuzzy: bool = True) -> list[Candidate]:
         found = self.gazetteer.lookup(text)
         if not found:
             stem = strip_type_words(text)
             if stem != text:
                 found = self.gazetteer.lookup(stem)
+        if not found and allow_fuzzy and self.fuzzy:
+            found = self._fuzzy(text)
         return found
+
+    def _fuzzy(self, text: str) -> list[Candidate]:
+        from gazetteer.normalize import normalize_name
+
+        key = normalize_name(text)
+        if len(key) < 5:
+            return []
+        try:
+            from rapidfuzz import fuzz, process
+        except ImportError:  # pragma: no cover - rapidfuzz comes with dateparser
+            return []
+        pool = self.gazetteer.names_starting(key[:1], limit=200_000)
+        best = process.extract(key, pool, scorer=fuzz.ratio, score_cutoff=85, limit=5)
+        found: list[Candidate] = []
+        for name, _, _ in best:
+            found.extend(self.gazetteer.lookup(name))
+        return [c for c in found if c.name_kind < 3]
 
     def resolve(self, query: str, country_codes: list[str] | None = None) -> tuple[Candidate | None, dict]:
         """The chosen candidate and how it was chosen (for explanations)."""
         parsed = parse_location(query)
+        allowed = {c.upper() for c in country_codes} if country_codes else None
+
+        def options_for(text: str) -> list[Candidate]:
+            return [c for c in self._candidates(text) if not allowed or c.country_code in allowed]
+
         context: list[Candidate] = []
         for part in parsed.context:
-            options = self._candidates(part)
-            context.extend(options[:3])
+            context.extend(c for _, c in score_candidates(options_for(part), [], self.focus())[:3])
         if self.country_bias:
             bias = self.gazetteer.country(self.country_bias)
             if bias:
                 context.append(bias)
-        allowed = {c.upper() for c in country_codes} if country_codes else None
-        info = {"parsed": parsed, "fallback": False}
+        info: dict = {"parsed": parsed, "fallback": False}
+        focus = self.focus()
         for main in parsed.main:
-            options = [c for c in self._candidates(main) if not allowed or c.country_code in allowed]
-            chosen = choose_candidate(options, context)
-            if chosen:
-                return chosen, info
-        # The place itself is unknown: the most specific context place still says roughly where.
+            scored = score_candidates(options_for(main), context, focus)
+            if not scored:
+                continue
+            best = scored[0][1]
+            if context and parsed.context and context_fit(best, context) == 0:
+                # None of the places with this name lies where the context says: the named place
+                # is missing from the gazetteer, so the context is the better answer.
+                break
+            self._learn(scored)
+            info["score"] = scored[0][0]
+            return best, info
         info["fallback"] = True
         for part in parsed.context:
-            options = [c for c in self._candidates(part) if not allowed or c.country_code in allowed]
-            chosen = choose_candidate(options, [c for c in context if c.country_code in {o.country_code for o in options}])
-            if chosen:
-                return chosen, info
+            scored = score_candidates(options_for(part), context, focus)
+            if scored:
+                return scored[0][1], info
         return None, info
+
+    def _learn(self, scored: list[tuple[float, Candidate]]) -> None:
+        if not self.adaptive_focus:
+            return
+        countries = {c.country_code for _, c in scored[:5]}
+        if len(countries) == 1 or (len(scored) > 1 and scored[0][0] - scored[1][0] > 3):
+            self._focus_counts[scored[0][1].country_code] += 1
 
     def geocode(self, query, *, exactly_one=True, country_codes=None, timeout=None):
         """Geocode a location string; returns a geopy ``Location`` (or a list) or None."""

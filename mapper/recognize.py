@@ -1,0 +1,230 @@
+"""Article -> Mention: a statistical NER (spaCy, optional) combined with a gazetteer matcher.
+
+The gazetteer matcher finds every known name written as a proper noun; filters keep common
+words, person and organisation names, and sentence-initial capitals from becoming places.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable
+
+from gazetteer.admin_names import ADMIN_TYPE_WORDS
+from gazetteer.index import Gazetteer
+from gazetteer.normalize import normalize_name
+from mapper.model import Article, Mention
+
+__all__ = ["Recognizer", "gazetteer_names"]
+
+_TOKEN = re.compile(r"[^\W\d_]+(?:['’ʼ\-][^\W\d_]+)*", re.UNICODE)
+_POSSESSIVE = re.compile(r"['’]s?$")
+# Lowercase words allowed inside a multi-word place name.
+_CONNECTORS = {"de", "del", "da", "do", "dos", "das", "la", "le", "les", "of", "on", "upon", "am", "an", "der",
+               "al", "el", "sur", "en", "y", "i", "di", "du", "des", "bin", "ibn", "na", "nad", "pod"}
+_TYPE_WORDS = {w for w in ADMIN_TYPE_WORDS if " " not in w} | {"oblast'", "oblasts"}
+_MAX_TOKENS = 6
+# Capitalised words that are never places on their own, whatever a gazetteer says.
+_NEVER = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
+          "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
+          "god", "president", "minister", "army", "police", "mr", "mrs", "ms", "dr", "gen", "general", "colonel",
+          "captain", "sergeant", "lieutenant", "senator", "governor", "mayor", "king", "queen", "prince", "pope",
+          "i", "a", "an", "the", "this", "that", "these", "those", "it", "he", "she", "they", "we", "you", "his",
+          "her", "their", "our", "its", "but", "and", "or", "if", "as", "at", "in", "on", "by", "for", "from",
+          "with", "after", "before", "while", "when", "where", "what", "who", "why", "how", "said", "says",
+          "reuters", "ap", "afp", "cnn", "bbc", "twitter", "facebook", "telegram", "covid", "ebola", "zika",
+          "islamic", "state", "union", "republic", "federation", "north", "south", "east", "west", "central",
+          "western", "eastern", "northern", "southern", "city", "region", "district", "province"}
+_PERSON_TITLES = {"mr", "mrs", "ms", "dr", "gen", "president", "minister", "sen", "rep", "gov", "governor",
+                  "mayor", "general", "colonel", "col", "lt", "capt", "sgt", "prof", "judge", "pope", "king",
+                  "queen", "prince", "princess", "sir", "lord", "lady", "st", "saint"}
+_SENTENCE_END = re.compile(r"[.!?:;\"“”]\s*$|^\s*$|\n\s*$")
+
+
+@lru_cache(maxsize=4)
+def gazetteer_names(gazetteer_path: str) -> frozenset[str]:
+    """Every normalized name in the gazetteer except admin short forms (loaded once per process)."""
+    gz = Gazetteer.open(gazetteer_path)
+    rows = gz.conn.execute("SELECT DISTINCT norm FROM names WHERE name_kind < 3 OR geonameid IN "
+                           "(SELECT geonameid FROM places WHERE feature_code IN ('ADM1','PCLI'))")
+    return frozenset(r[0] for r in rows)
+
+
+def _zipf(word: str) -> float:
+    try:
+        from wordfreq import zipf_frequency
+    except ImportError:  # pragma: no cover - wordfreq is a dependency
+        return 0.0
+    return zipf_frequency(word, "en")
+
+
+@lru_cache(maxsize=200_000)
+def _common_word(word: str) -> float:
+    return _zipf(word.lower())
+
+
+@dataclass
+class _Token:
+    start: int
+    end: int
+    text: str
+
+
+class Recognizer:
+    """Finds place mentions in articles.
+
+    Parameters
+    ----------
+    gazetteer : Gazetteer
+    use_spacy : bool
+        Combine spaCy's GPE/LOC/FAC/NORP entities with the gazetteer matcher; when False, or
+        when no model is installed, only the gazetteer matcher runs.
+    """
+
+    def __init__(self, gazetteer: Gazetteer, use_spacy: bool = True):
+        self.gazetteer = gazetteer
+        self.names = gazetteer_names(str(gazetteer.path))
+        self.demonyms = gazetteer.demonym_countries()
+        self.nlp = None
+        if use_spacy:
+            from mapper.nlp import load_spacy
+
+            self.nlp = load_spacy(("ner",))
+
+    # -- gazetteer matcher -------------------------------------------------
+    def _tokens(self, text: str) -> list[_Token]:
+        out = []
+        for m in _TOKEN.finditer(text):
+            word = m.group(0)
+            end = m.end()
+            possessive = _POSSESSIVE.search(word) if len(word) > 2 and word[-2:] in ("'s", "’s") else None
+            if possessive:
+                end -= len(possessive.group(0))
+                word = word[: len(word) - len(possessive.group(0))]
+            out.append(_Token(m.start(), end, word))
+        return out
+
+    def _is_sentence_start(self, text: str, start: int) -> bool:
+        return bool(_SENTENCE_END.search(text[max(0, start - 3):start]))
+
+    def gazetteer_mentions(self, text: str) -> list[Mention]:
+        tokens = self._tokens(text)
+        found: list[Mention] = []
+        i = 0
+        n = len(tokens)
+        while i < n:
+            tok = tokens[i]
+            if not tok.text[0].isupper():
+                i += 1
+                continue
+            matched = None
+            for length in range(min(_MAX_TOKENS, n - i), 0, -1):
+                span = tokens[i:i + length]
+                last = span[-1]
+                if not (last.text[0].isupper() or last.text.lower() in _TYPE_WORDS):
+                    continue
+                if any(not (t.text[0].isupper() or t.text.lower() in _CONNECTORS) for t in span[1:-1]):
+                    continue
+                # Tokens of one name are separated by a space or a hyphen only.
+                if any(not re.fullmatch(r"[ \-]?", text[a.end:b.start]) for a, b in zip(span, span[1:])):
+                    continue
+                key = normalize_name(text[tok.start:last.end])
+                if key in self.names:
+                    matched = (tok.start, last.end, length)
+                    break
+            if matched:
+                start, end, length = matched
+                surface = text[start:end]
+                if self._keep_gazetteer_match(text, start, surface, tokens, i):
+                    found.append(Mention(start, end, surface, "GAZ", _hint(surface)))
+                i += length
+            else:
+                i += 1
+        return found
+
+    def _keep_gazetteer_match(self, text: str, start: int, surface: str, tokens, index: int) -> bool:
+        key = normalize_name(surface)
+        if key in _NEVER:
+            return False
+        if index > 0 and tokens[index - 1].text.lower().rstrip(".") in _PERSON_TITLES:
+            return False
+        words = key.split()
+        if len(words) == 1:
+            common = _common_word(key)
+            if self._is_sentence_start(text, start) and common >= 3.0:
+                return False
+            if common >= 3.3 or surface.isupper() and len(surface) <= 4:
+                best = self.gazetteer.lookup(surface, limit=1)
+                big = best and (best[0].population >= 200_000 or best[0].feature_code in ("PCLI", "ADM1"))
+                if not big or common >= 5.0 and best[0].feature_code not in ("PCLI",):
+                    return False
+        return True
+
+    # -- merging -------------------------------------------------------------
+    def _spacy_mentions(self, doc) -> tuple[list[Mention], list[tuple[int, int]]]:
+        places, blockers = [], []
+        for ent in doc.ents:
+            label = ent.label_
+            text = ent.text
+            start, end = ent.start_char, ent.end_char
+            if text.lower().startswith("the "):
+                start += 4
+                text = text[4:]
+            if text.endswith(("'s", "’s")):
+                end -= 2
+                text = text[:-2]
+            if not text:
+                continue
+            if label in ("GPE", "LOC"):
+                places.append(Mention(start, end, text, label, _hint(text)))
+            elif label == "FAC":
+                if normalize_name(text) in self.names:
+                    places.append(Mention(start, end, text, label, _hint(text)))
+            elif label == "NORP":
+                if normalize_name(text) in self.demonyms:
+                    places.append(Mention(start, end, text, label, "country"))
+            elif label in ("PERSON", "ORG", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW"):
+                blockers.append((start, end))
+        return places, blockers
+
+    def mentions(self, article: Article, doc=None) -> list[Mention]:
+        """Place mentions of one article, sorted by offset, without overlaps."""
+        gaz = self.gazetteer_mentions(article.text)
+        if doc is None and self.nlp is not None:
+            doc = self.nlp(article.text)
+        if doc is None:
+            return gaz
+        ner, blockers = self._spacy_mentions(doc)
+        merged = list(ner)
+        taken = [(m.start, m.end) for m in ner]
+        for m in gaz:
+            if any(m.start < e and s < m.end for s, e in taken):
+                continue
+            if any(m.start >= s and m.end <= e for s, e in blockers):
+                continue
+            merged.append(m)
+            taken.append((m.start, m.end))
+        merged.sort(key=lambda m: m.start)
+        return merged
+
+    def mentions_many(self, articles: Iterable[Article]) -> Iterable[tuple[Article, list[Mention]]]:
+        batch = list(articles)
+        if self.nlp is None:
+            for article in batch:
+                yield article, self.mentions(article)
+            return
+        docs = self.nlp.pipe((a.text for a in batch), batch_size=32)
+        for article, doc in zip(batch, docs):
+            yield article, self.mentions(article, doc)
+
+
+def _hint(surface: str) -> str | None:
+    words = surface.lower().replace("’", "'").split()
+    if not words:
+        return None
+    last = words[-1].rstrip("'")
+    if last in ("oblast", "region", "province", "governorate", "state", "krai", "kray", "prefecture", "republic"):
+        return "admin1"
+    if last in ("district", "raion", "rayon", "county", "municipality"):
+        return "admin2"
+    return None
