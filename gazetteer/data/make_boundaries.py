@@ -77,6 +77,13 @@ NE_ADM0_TO_ISO3 = {
     "SDS": "SSD", "PSX": "PSE", "SAH": "ESH", "KOS": "XKX", "ALD": "ALA",
 }
 
+# NE "admin" values that are abbreviated or name only part of the country
+# (PS is split into "West Bank" and "Gaza Strip"); used for the countries layer.
+COUNTRY_NAME_OVERRIDES = {
+    "PS": "Palestine", "SS": "South Sudan", "RS": "Serbia",
+    "HK": "Hong Kong", "MO": "Macau",
+}
+
 ADMIN1_COLUMNS = [
     "iso_3166_2", "gn_id", "gn_a1_code", "country_code", "name", "name_en",
     "name_alt", "gn_name", "woe_name", "type", "type_en", "latitude",
@@ -270,7 +277,7 @@ def build(source: Path, output: Path, tolerance: float = DEFAULT_TOLERANCE) -> d
         rows.append({
             "country_code": cc,
             "iso3": NE_ADM0_TO_ISO3.get(adm0, adm0),
-            "name": main.loc[cc, "admin"],
+            "name": COUNTRY_NAME_OVERRIDES.get(cc, main.loc[cc, "admin"]),
             "geometry": shapely.union_all(group.geometry.values),
         })
     countries = gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
@@ -284,21 +291,16 @@ def build(source: Path, output: Path, tolerance: float = DEFAULT_TOLERANCE) -> d
     admin1.to_file(output, layer="admin1", **opts)
     countries.to_file(output, layer="countries", **opts)
 
-    with sqlite3.connect(output) as con:
-        con.execute("UPDATE gpkg_contents SET last_change = ?", (FIXED_TIMESTAMP,))
-        for table in ("gpkg_metadata_reference",):
-            try:
-                con.execute(f"UPDATE {table} SET timestamp = ?", (FIXED_TIMESTAMP,))
-            except sqlite3.OperationalError:
-                pass
-    con.close()
     # 8 KiB pages measured smallest: less slack in the last overflow page of
     # each large blob than 4 KiB, less per-page waste than 64 KiB.
     con = sqlite3.connect(output, isolation_level=None)
-    con.execute("PRAGMA journal_mode = DELETE")
-    con.execute("PRAGMA page_size = 8192")
-    con.execute("VACUUM")
-    con.close()
+    try:
+        con.execute("UPDATE gpkg_contents SET last_change = ?", (FIXED_TIMESTAMP,))
+        con.execute("PRAGMA journal_mode = DELETE")
+        con.execute("PRAGMA page_size = 8192")
+        con.execute("VACUUM")
+    finally:
+        con.close()
 
     return {
         "tolerance": tolerance,
