@@ -228,8 +228,12 @@ def resolve_region(name: str, gdf=None, *, boundaries: str | os.PathLike | None 
 
     # 1. codes
     if _GN_ADMIN2.match(text):
-        return Region("admin2", text.upper(), text.upper(), country_code=text[:2].upper(),
-                      admin2_codes=(text.upper(),))
+        code = text.upper()
+        label = code
+        if gdf is not None and "admin2_code" in gdf and "admin2" in gdf:
+            known = gdf.loc[gdf["admin2_code"] == code, "admin2"].dropna()
+            label = known.iloc[0] if len(known) else code
+        return Region("admin2", code, label, country_code=code[:2], admin2_codes=(code,))
     looks_like_code = (text.isupper() and text.isalpha() and len(text) in (2, 3)) or _ISO_3166_2.match(text) \
         or _GN_ADMIN1.match(text) or text.isdigit()
     if looks_like_code and text.upper() in index.codes:
