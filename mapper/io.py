@@ -244,8 +244,17 @@ def _read_csv(data: bytes, name, layer):
 
 
 def _read_gpkg(data: bytes, name, layer):
+    import warnings
+
     import pyogrio
 
+    with warnings.catch_warnings():
+        # GDAL warns about GeoPackages read from stdin or a file without the .gpkg extension.
+        warnings.filterwarnings("ignore", message=".*(non conformant file extension|application_id).*")
+        return _read_gpkg_layer(pyogrio, data, name, layer)
+
+
+def _read_gpkg_layer(pyogrio, data: bytes, name, layer):
     source = name if name else io.BytesIO(data)
     layers = [row[0] for row in pyogrio.list_layers(source)]
     if layer is None:
