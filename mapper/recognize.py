@@ -17,7 +17,8 @@ from mapper.model import Article, Mention
 
 __all__ = ["Recognizer", "gazetteer_names"]
 
-_TOKEN = re.compile(r"[^\W\d_]+(?:['’ʼ\-][^\W\d_]+)*", re.UNICODE)
+# Dotted abbreviations ("U.S.", "W.Va.") are one token; so are hyphenated and apostrophised names.
+_TOKEN = re.compile(r"(?:[A-Z][a-z]?\.){2,}|[^\W\d_]+(?:['’ʼ\-][^\W\d_]+)*", re.UNICODE)
 _POSSESSIVE = re.compile(r"['’]s?$")
 # Lowercase words allowed inside a multi-word place name.
 _CONNECTORS = {"de", "del", "da", "do", "dos", "das", "la", "le", "les", "of", "on", "upon", "am", "an", "der",

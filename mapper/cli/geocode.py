@@ -39,7 +39,11 @@ def geocode(query, gazetteer_path, country):
             if answer["lat"] is None:
                 sys.exit(1)
             return
-        stdin = click.get_text_stream("stdin", encoding="utf-8", errors="strict")
-        out = click.get_text_stream("stdout")
-        for line in stdin:
-            out.write(json.dumps(_answer(geocoder, line.rstrip("\r\n")), ensure_ascii=False) + "\n")
+        geocoder.adaptive_focus = True
+        stdin = click.get_binary_stream("stdin")
+        for number, raw in enumerate(stdin, 1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                raise click.ClickException(f"stdin line {number} is not valid UTF-8") from None
+            click.echo(json.dumps(_answer(geocoder, line.rstrip("\r\n")), ensure_ascii=False))

@@ -1,0 +1,27 @@
+"""`mapper run ARTICLE... [-o DIR]`: the whole pipeline, articles to a map and GeoJSON."""
+from __future__ import annotations
+
+import click
+
+from mapper.cli.errors import cli_errors
+
+
+@click.command()
+@click.argument("articles", nargs=-1, required=True)
+@click.option("-o", "--out-dir", default="outputs", show_default=True, type=click.Path(file_okay=False),
+              help="Folder for incidents.html and incidents.geojson.")
+@click.option("--no-spacy", is_flag=True, help="Gazetteer-only place recognition (faster, less precise).")
+@click.option("--title", default=None, help="Map title.")
+@click.option("--heatmap", is_flag=True, help="Add a heat map layer.")
+@click.option("--choropleth", is_flag=True, help="Add incident counts per admin-1 region.")
+def run(articles, out_dir, no_spacy, title, heatmap, choropleth):
+    """Map the incidents in ARTICLES (files, folders, JSON Lines, or - for stdin)."""
+    from mapper.pipeline import run as run_pipeline
+
+    with cli_errors():
+        result = run_pipeline(articles, out_dir, use_spacy=not no_spacy, title=title, heatmap=heatmap,
+                              choropleth=choropleth)
+    for error in result.errors:
+        click.echo(f"warning: skipped {error}", err=True)
+    click.echo(f"{result.articles} article(s), {len(result.incidents)} incident(s) -> "
+               f"{result.outputs['html']} , {result.outputs['geojson']}", err=True)

