@@ -94,8 +94,17 @@ def _boundaries_path(path: str | os.PathLike | None = None) -> Path:
     return boundaries_path()
 
 
+def _text_or_none(value) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
 class _RegionIndex:
-    """Names and codes of the shipped countries and admin-1 units, for resolving a query string."""
+    """Names and codes of the shipped countries and admin-1 units, for resolving a query string.
+
+    A unit's key is ``("countries", ISO2)`` or ``("admin1", code)``, the code being its ISO 3166-2
+    code, else its GeoNames "CC.A1" code, else "gn:<geonameid>", else "fid:<row>"; Natural Earth
+    rows that share a code (a province split in parts) are one unit.
+    """
 
     def __init__(self, path: Path):
         import pyogrio
@@ -104,64 +113,60 @@ class _RegionIndex:
             raise QueryError(f"boundary file {path} is missing; reinstall mapper or regenerate it with "
                              f"gazetteer/data/make_boundaries.py")
         self.path = path
-        self.admin1 = pyogrio.read_dataframe(path, layer="admin1", read_geometry=False, fid_as_index=True)
-        self.countries = pyogrio.read_dataframe(path, layer="countries", read_geometry=False, fid_as_index=True)
-        self.exact: dict[str, set[tuple[str, int]]] = {}
-        self.stemmed: dict[str, set[tuple[str, int]]] = {}
-        self.labels: dict[str, str] = {}          # folded name -> label shown in suggestions
-        self.codes: dict[str, tuple[str, int]] = {}
-        self.field_hits: dict[tuple[str, int, str], int] = {}
+        admin1 = pyogrio.read_dataframe(path, layer="admin1", read_geometry=False, fid_as_index=True)
+        countries = pyogrio.read_dataframe(path, layer="countries", read_geometry=False, fid_as_index=True)
+        self.rows: dict[tuple[str, str], dict] = {}   # key -> attributes of its first row
+        self.exact: dict[str, set] = {}               # folded name -> keys
+        self.stemmed: dict[str, set] = {}             # folded name without type word -> keys
+        self.labels: dict[str, str] = {}              # folded name -> label shown in suggestions
+        self.codes: dict[str, tuple[str, str]] = {}   # upper-cased code -> key
+        self.hits: dict[tuple, int] = {}              # (key, probe) -> number of name fields giving it
 
-        for fid, row in self.countries.iterrows():
-            key = ("countries", fid)
+        for row in countries.to_dict("records"):
+            key = ("countries", row["country_code"])
+            self.rows.setdefault(key, row)
             for code in (row["country_code"], row["iso3"]):
-                if isinstance(code, str) and code:
+                if _text_or_none(code):
                     self.codes.setdefault(code.upper(), key)
-            self._add_name(key, row["name"], f"{row['name']} ({row['country_code']})")
-        for fid, row in self.admin1.iterrows():
-            key = ("admin1", fid)
-            code = row["iso_3166_2"] if isinstance(row["iso_3166_2"], str) else row["gn_a1_code"]
-            for value in (row["iso_3166_2"], row["gn_a1_code"]):
-                if isinstance(value, str) and value:
+            self._add_name(key, row["name"])
+        for fid, row in zip(admin1.index, admin1.to_dict("records")):
+            gn_id = row["gn_id"]
+            gn_id = None if gn_id is None or gn_id != gn_id else str(int(gn_id))
+            iso, gn_a1 = _text_or_none(row["iso_3166_2"]), _text_or_none(row["gn_a1_code"])
+            code = iso or gn_a1 or (f"gn:{gn_id}" if gn_id else f"fid:{fid}")
+            key = ("admin1", code)
+            self.rows.setdefault(key, dict(row, fid=int(fid)))
+            for value in (iso, gn_a1, gn_id):
+                if value:
                     self.codes.setdefault(value.upper(), key)
-            if row["gn_id"] is not None and row["gn_id"] == row["gn_id"]:
-                self.codes.setdefault(str(int(row["gn_id"])), key)
-            label_name = row["name_en"] if isinstance(row["name_en"], str) and row["name_en"] else row["name"]
-            label = f"{label_name} ({code})" if isinstance(code, str) else str(label_name)
             for field in _NAME_FIELDS:
-                value = row[field]
-                if not isinstance(value, str) or not value:
-                    continue
-                for part in value.split("|") if field == "name_alt" else (value,):
-                    self._add_name(key, part, label, field)
+                value = _text_or_none(row[field])
+                for part in (value.split("|") if field == "name_alt" else [value]) if value else []:
+                    self._add_name(key, part)
 
-    def _add_name(self, key, name, label, field="name"):
-        folded, stem = _fold(name), _stem(name)
-        if folded:
-            self.exact.setdefault(folded, set()).add(key)
-            self.labels.setdefault(folded, label)
-            self.field_hits[(key[0], key[1], folded)] = self.field_hits.get((key[0], key[1], folded), 0) + 1
-        if stem:
-            self.stemmed.setdefault(stem, set()).add(key)
-            self.field_hits[(key[0], key[1], "~" + stem)] = self.field_hits.get((key[0], key[1], "~" + stem), 0) + 1
+    def _add_name(self, key, name):
+        for table, probe in ((self.exact, _fold(name)), (self.stemmed, _stem(name))):
+            if not probe:
+                continue
+            table.setdefault(probe, set()).add(key)
+            self.hits[(key, table is self.exact, probe)] = self.hits.get((key, table is self.exact, probe), 0) + 1
+            if table is self.exact:
+                self.labels.setdefault(probe, self.label(key))
 
-    def row(self, key):
-        layer, fid = key
-        return (self.countries if layer == "countries" else self.admin1).loc[fid]
+    def label(self, key) -> str:
+        row = self.rows[key]
+        if key[0] == "countries":
+            return f"{row['name']} ({key[1]})"
+        name = _text_or_none(row.get("name_en")) or row["name"]
+        return name if key[1].startswith(("gn:", "fid:")) else f"{name} ({key[1]})"
 
     def suggestions(self, name: str, n: int = 5) -> list[str]:
-        folded = _fold(name)
         pool = list(self.labels)
-        close = difflib.get_close_matches(folded, pool, n=n * 3, cutoff=0.6)
+        close = difflib.get_close_matches(_fold(name), pool, n=n * 3, cutoff=0.6)
         stem = _stem(name)
-        if stem and stem != folded:
+        if stem and stem != _fold(name):
             close += difflib.get_close_matches(stem, pool, n=n * 3, cutoff=0.6)
-        out: list[str] = []
-        for match in close:
-            label = self.labels[match]
-            if label not in out:
-                out.append(label)
-        return out[:n]
+        return list(dict.fromkeys(self.labels[m] for m in close))[:n]
 
 
 @lru_cache(maxsize=4)
@@ -169,31 +174,24 @@ def _region_index(path: str) -> _RegionIndex:
     return _RegionIndex(Path(path))
 
 
-@lru_cache(maxsize=256)
-def _geometry(path: str, layer: str, fid: int):
-    """One polygon from the boundary file, through gazetteer.boundaries when it is there."""
-    index = _region_index(path)
-    row = index.row((layer, fid))
-    try:
-        from gazetteer.boundaries import Boundaries
-    except ImportError:
-        Boundaries = None
-    if Boundaries is not None and Path(path) == _boundaries_path():
-        try:
-            boundaries = Boundaries.load()
-            if layer == "countries":
-                geom = boundaries.country_polygon(row["country_code"])
-            else:
-                key = row["iso_3166_2"] if isinstance(row["iso_3166_2"], str) else row["gn_a1_code"]
-                geom = boundaries.admin1_polygon(key)
-            if geom is not None:
-                return geom
-        except Exception as exc:  # fall back to reading the file ourselves
-            log.debug("gazetteer.boundaries could not give %s %s: %s", layer, fid, exc)
-    import pyogrio
+def _geometry(index: _RegionIndex, key):
+    """The polygon of a unit, from gazetteer.boundaries (which unions rows sharing a code)."""
+    from gazetteer.boundaries import Boundaries
 
-    frame = pyogrio.read_dataframe(path, layer=layer, fids=[fid])
-    return frame.geometry.iloc[0]
+    boundaries = Boundaries.load(index.path)
+    layer, code = key
+    if layer == "countries":
+        geometry = boundaries.country_polygon(code)
+    elif code.startswith("gn:"):
+        geometry = boundaries.admin1_polygon(int(code[3:]))
+    elif code.startswith("fid:"):     # a row without any code: read it by its feature id
+        import pyogrio
+        geometry = pyogrio.read_dataframe(index.path, layer="admin1", fids=[int(code[4:])]).geometry.iloc[0]
+    else:
+        geometry = boundaries.admin1_polygon(code)
+    if geometry is None:
+        raise QueryError(f"{index.path} has no polygon for {index.label(key)}")
+    return geometry
 
 
 # --------------------------------------------------------------------------- resolving names
@@ -237,14 +235,14 @@ def resolve_region(name: str, gdf=None, *, boundaries: str | os.PathLike | None 
     looks_like_code = (text.isupper() and text.isalpha() and len(text) in (2, 3)) or _ISO_3166_2.match(text) \
         or _GN_ADMIN1.match(text) or text.isdigit()
     if looks_like_code and text.upper() in index.codes:
-        return _region_from_key(index, index.codes[text.upper()], str(_boundaries_path(boundaries)))
+        return _region_from_key(index, index.codes[text.upper()])
 
     # 2./3. names, exact then without type words
     key = _match_name(index, text)
     if key is not None:
-        return _region_from_key(index, key, str(_boundaries_path(boundaries)))
+        return _region_from_key(index, key)
     if text.isalpha() and len(text) in (2, 3) and text.upper() in index.codes:   # "ua", "ukr"
-        return _region_from_key(index, index.codes[text.upper()], str(_boundaries_path(boundaries)))
+        return _region_from_key(index, index.codes[text.upper()])
 
     # 4. admin-2 units
     region = _admin2_region(text, gdf, gazetteer)
@@ -253,7 +251,7 @@ def resolve_region(name: str, gdf=None, *, boundaries: str | os.PathLike | None 
     # 5. countries by other names ("Russian Federation"), through the gazetteer
     country = _country_via_gazetteer(text, index, gazetteer)
     if country is not None:
-        return _region_from_key(index, country, str(_boundaries_path(boundaries)))
+        return _region_from_key(index, country)
 
     suggestions = index.suggestions(text)
     if gdf is not None and len(gdf) and "admin2" in gdf:
@@ -268,42 +266,32 @@ def resolve_region(name: str, gdf=None, *, boundaries: str | os.PathLike | None 
 def _match_name(index: _RegionIndex, text: str):
     folded, stem = _fold(text), _stem(text)
     type_word = folded[len(stem):].strip() if folded.startswith(stem) else folded[: -len(stem)].strip()
-    for tier, table, probe in ((0, index.exact, folded), (1, index.stemmed, stem)):
+    for exact, table, probe in ((True, index.exact, folded), (False, index.stemmed, stem)):
         keys = table.get(probe)
         if not keys:
             continue
-        hit_key = probe if tier == 0 else "~" + probe
 
         def score(key):
-            row = index.row(key)
+            row = index.rows[key]
             kind_matches = bool(type_word) and key[0] == "admin1" and type_word in {
                 _fold(row.get("type") or ""), _fold(row.get("type_en") or "")}
-            return (key[0] == "countries", kind_matches, index.field_hits.get((key[0], key[1], hit_key), 0))
+            return (key[0] == "countries", kind_matches, index.hits.get((key, exact, probe), 0))
 
         ranked = sorted(keys, key=score, reverse=True)
         if len(ranked) > 1 and score(ranked[0]) == score(ranked[1]):
-            tied = [k for k in ranked if score(k) == score(ranked[0])]
-            labels = sorted({_label(index, k) for k in tied})
-            raise QueryError(f"region {text!r} is ambiguous: {', '.join(labels)}; give one of these codes")
+            tied = sorted(index.label(k) for k in ranked if score(k) == score(ranked[0]))
+            raise QueryError(f"region {text!r} is ambiguous: {', '.join(tied)}; give one of these codes")
         return ranked[0]
     return None
 
 
-def _label(index, key) -> str:
-    row = index.row(key)
+def _region_from_key(index, key) -> Region:
+    row = index.rows[key]
+    geometry = _geometry(index, key)
     if key[0] == "countries":
-        return f"{row['name']} ({row['country_code']})"
-    code = row["iso_3166_2"] if isinstance(row["iso_3166_2"], str) else row["gn_a1_code"]
-    return f"{row['name_en'] or row['name']} ({code})"
-
-
-def _region_from_key(index, key, path) -> Region:
-    row = index.row(key)
-    geometry = _geometry(path, key[0], int(key[1]))
-    if key[0] == "countries":
-        return Region("country", row["country_code"], row["name"], row["country_code"], geometry)
-    code = row["iso_3166_2"] if isinstance(row["iso_3166_2"], str) else row["gn_a1_code"]
-    return Region("admin1", code, row["name_en"] or row["name"], row["country_code"] or "", geometry)
+        return Region("country", key[1], row["name"], key[1], geometry)
+    name = _text_or_none(row.get("name_en")) or row["name"]
+    return Region("admin1", key[1], name, row.get("country_code") or "", geometry)
 
 
 def _open_gazetteer(gazetteer):
