@@ -8,7 +8,7 @@
 - ``gpkg``: GeoPackage layer ``incidents``, point geometry, EPSG:4326, ``counts`` as JSON text.
 - ``csv``: ACLED's columns in ACLED's order, then mapper's own; ``counts`` as JSON text; the
   point is in ``latitude``/``longitude``, so there is no geometry column.
-- ``parquet``: GeoParquet (WKB geometry, CRS in the ``geo`` metadata), via geopandas.
+- ``parquet``: GeoParquet (WKB geometry, CRS in the ``geo`` metadata, dates as DATE), via geopandas.
 
 Files are written to a temporary name and renamed when complete (:mod:`mapper.atomic`); an
 existing file is replaced only with ``overwrite=True``.
@@ -234,6 +234,17 @@ def _write_gpkg(gdf, path):
 
 
 def _write_parquet(gdf, path):
+    import pandas as pd
+    import pyarrow as pa
+
+    # Dates as Parquet DATE (date32), so DuckDB and dask filter them as dates, not text;
+    # a column with any value that is not a date stays text rather than lose it.
+    for column in ("event_date", "source_date"):
+        if column in gdf:
+            text = gdf[column]
+            parsed = pd.to_datetime(text, errors="coerce", format="ISO8601")
+            if (parsed.notna() | text.isna()).all():
+                gdf = gdf.assign(**{column: parsed.astype(pd.ArrowDtype(pa.date32()))})
     gdf.to_parquet(path, index=False, compression="zstd")
 
 

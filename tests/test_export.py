@@ -264,6 +264,7 @@ def test_parquet_is_geoparquet(gdf, tmp_path):
     assert meta["columns"]["geometry"]["encoding"] == "WKB"
     assert meta["columns"]["geometry"]["geometry_types"] == ["Point"]
     assert "version" in meta
+    assert str(pq.read_schema(path).field("event_date").type) == "date32[day]"   # a date in DuckDB, not text
 
 
 # --------------------------------------------------------------------------- where output goes
