@@ -26,6 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
+from gazetteer.errors import GazetteerError
 from mapper.errors import MapperError
 
 __all__ = ["by_region", "by_bbox", "within", "near", "by_date", "by_type", "resolve_region",
@@ -309,7 +310,8 @@ def _admin2_region(text: str, gdf, gazetteer) -> Region | None:
     try:
         gz = _open_gazetteer(gazetteer)
         found = [c for c in gz.lookup(text) if c.feature_code == "ADM2"]
-    except ImportError:
+    except (ImportError, GazetteerError) as exc:     # admin-2 names then come from the incidents only
+        log.warning("admin-2 names not looked up in the gazetteer: %s", exc)
         found = []
     best = min((c.name_kind for c in found), default=None)
     for cand in found:
@@ -339,7 +341,7 @@ def _country_via_gazetteer(text: str, index: _RegionIndex, gazetteer):
     try:
         gz = _open_gazetteer(gazetteer)
         found = [c for c in gz.lookup(text) if c.feature_code in ("PCLI", "PCLD", "PCLIX", "PCLF", "PCLS")]
-    except ImportError:
+    except (ImportError, GazetteerError):
         return None
     for cand in found:
         key = index.codes.get(cand.country_code.upper())

@@ -83,7 +83,7 @@ def export(ctx, input, fmt, input_format, output, precision, indent, rs, overwri
     Examples:
       mapper export incidents.geojson --format csv > incidents.csv
       mapper export incidents.geojson -o incidents.gpkg
-      mapper export incidents.csv --format geojsonseq | fio load ...
+      mapper export incidents.csv --format geojsonseq > incidents.geojsons
     """
     from mapper.export import BINARY_FORMATS, write_incidents
     from mapper.io import read_incidents
