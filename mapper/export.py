@@ -15,13 +15,12 @@ existing file is replaced only with ``overwrite=True``.
 """
 from __future__ import annotations
 
-import io
 import json
 import math
 import os
 import sys
 from pathlib import Path
-from typing import IO, Any, Iterable, Iterator
+from typing import IO, Any, Iterator
 
 from mapper.atomic import atomic_path, atomic_write, check_writable
 from mapper.errors import MapperError, OutputError

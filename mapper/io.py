@@ -123,7 +123,14 @@ def read_incidents(source: str | os.PathLike | io.IOBase = "-", fmt: str | None 
         raise InputError(f"unknown input format {fmt!r}; use one of {', '.join(FORMATS)}")
     name, data = _open(source)
     if fmt is None:
-        fmt = detect_format(name, data[:4096])
+        if data is None:
+            with open(name, "rb") as handle:
+                head = handle.read(4096)
+        else:
+            head = data[:4096]
+        fmt = detect_format(name, head)
+    if data is None and fmt not in ("gpkg", "parquet"):    # binary readers take the path itself
+        data = Path(name).read_bytes()
     reader = _READERS[fmt]
     try:
         return normalize_frame(reader(data, name, layer))
@@ -137,8 +144,8 @@ def read_incidents(source: str | os.PathLike | io.IOBase = "-", fmt: str | None 
         raise
 
 
-def _open(source) -> tuple[str | None, bytes]:
-    """(display name, the whole content as bytes) for a path, "-" or a file object."""
+def _open(source) -> tuple[str | None, bytes | None]:
+    """(file name or None, the content as bytes, or None for a file read later) for a path, "-" or a file object."""
     if hasattr(source, "read"):
         data = source.read()
         return getattr(source, "name", None), data.encode("utf-8") if isinstance(data, str) else data
@@ -151,7 +158,7 @@ def _open(source) -> tuple[str | None, bytes]:
         raise InputError(f"{path}: no such file")
     if path.is_dir():
         raise InputError(f"{path} is a folder; give an incident file")
-    return str(path), path.read_bytes()
+    return str(path), None
 
 
 def _text(data: bytes, name: str | None) -> str:
@@ -255,7 +262,7 @@ def _read_gpkg(data: bytes, name, layer):
 
 
 def _read_gpkg_layer(pyogrio, data: bytes, name, layer):
-    source = name if name else io.BytesIO(data)
+    source = name if data is None else io.BytesIO(data)
     layers = [row[0] for row in pyogrio.list_layers(source)]
     if layer is None:
         if "incidents" in layers:
@@ -266,7 +273,7 @@ def _read_gpkg_layer(pyogrio, data: bytes, name, layer):
             raise InputError(f"{name or 'input'} has layers {', '.join(layers)}; choose one")
     elif layer not in layers:
         raise InputError(f"{name or 'input'} has no layer {layer!r} (layers: {', '.join(layers)})")
-    if not name:
+    if data is not None:
         source = io.BytesIO(data)
     return pyogrio.read_dataframe(source, layer=layer)
 
@@ -274,7 +281,7 @@ def _read_gpkg_layer(pyogrio, data: bytes, name, layer):
 def _read_parquet(data: bytes, name, layer):
     import geopandas as gpd
 
-    return gpd.read_parquet(name if name else io.BytesIO(data))
+    return gpd.read_parquet(name if data is None else io.BytesIO(data))
 
 
 _READERS = {

@@ -1,7 +1,6 @@
 """Writers and readers of incident files: RFC 7946 / RFC 8142 rules, round trips, atomic output, CLI."""
 import io
 import json
-import math
 import sqlite3
 from pathlib import Path
 
