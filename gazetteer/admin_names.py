@@ -56,12 +56,18 @@ def adjective_roots(stem: str) -> list[str]:
     ['Kur', 'Kursk']
     >>> adjective_roots("Chuhuiv")
     []
+    >>> adjective_roots("Sudzhanskiy")[:2]
+    ['Sudzhan', 'Sudzha']
     """
     roots = []
     low = stem.lower()
     for suffix in _ADJ_SUFFIXES:
         if low.endswith(suffix) and len(stem) - len(suffix) >= 3:
             roots.append(stem[: len(stem) - len(suffix)])
+            # Towns ending in a vowel take an extra "n": Sudzha -> Sudzhanskiy, Yalta -> Yaltinskiy.
+            if low[: len(low) - len(suffix)].endswith(("an", "in", "yn")) and len(stem) - len(suffix) >= 5:
+                root = stem[: len(stem) - len(suffix) - 1]
+                roots.append(root[:-1] + "a" if root.lower().endswith("i") else root)
             break
     if re.search(r"sk(?:iy|yi|yy|ij|aya|oy|y|a)$", low):
         for ending in _ADJ_INFLECTION:

@@ -155,12 +155,16 @@ class Gazetteer:
 
     def demonym_countries(self) -> dict[str, str]:
         """Normalized demonym ("ukrainian") -> ISO2 country code."""
-        out = {}
-        for iso2, demonyms in self.conn.execute("SELECT iso2, demonyms FROM countries"):
+        out: dict[str, tuple[int, str]] = {}
+        rows = self.conn.execute("SELECT c.iso2, c.demonyms, coalesce(p.population, 0) FROM countries c "
+                                 "LEFT JOIN places p ON p.geonameid = c.geonameid")
+        for iso2, demonyms, population in rows:
             for d in demonyms.split("|"):
-                if d:
-                    out.setdefault(normalize_name(d), iso2)
-        return out
+                key = normalize_name(d)
+                # "American" is also the demonym of American Samoa; the largest country owns it.
+                if key and (key not in out or population > out[key][0]):
+                    out[key] = (population, iso2)
+        return {key: iso2 for key, (_, iso2) in out.items()}
 
     def admin1(self, code: str) -> Candidate | None:
         """By GeoNames code "CC.A1" or ISO 3166-2 code "CC-XXX"."""

@@ -26,7 +26,11 @@ def incident_feature(record: Mapping[str, Any] | Incident, precision: int | None
     geometry = None
     if lat is not None and lon is not None:
         geometry = {"type": "Point", "coordinates": [_round(float(lon), precision), _round(float(lat), precision)]}
-    return {"type": "Feature", "id": props.get("event_id_cnty"), "geometry": geometry, "properties": props}
+    feature = {"type": "Feature", "geometry": geometry, "properties": props}
+    if props.get("event_id_cnty"):
+        # RFC 7946: an id, when present, is a string or number, never null.
+        feature = {"type": "Feature", "id": props["event_id_cnty"], "geometry": geometry, "properties": props}
+    return feature
 
 
 def feature_collection(records: Iterable[Mapping[str, Any] | Incident], precision: int | None = 6) -> dict[str, Any]:

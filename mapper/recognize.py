@@ -163,14 +163,17 @@ class Recognizer:
 
     # -- merging -------------------------------------------------------------
     def _spacy_mentions(self, doc) -> tuple[list[Mention], list[tuple[int, int]]]:
-        places, blockers = [], []
+        places, blockers, organisations = [], [], []
         for ent in doc.ents:
             label = ent.label_
             text = ent.text
             start, end = ent.start_char, ent.end_char
-            if text.lower().startswith("the "):
+            if text[:4].lower() == "the ":
                 start += 4
                 text = text[4:]
+            first_word = text.split(" ", 1)[0].lower().rstrip(".")
+            if label in ("GPE", "LOC", "FAC") and first_word in _PERSON_TITLES and " " in text:
+                continue
             if text.endswith(("'s", "’s")):
                 end -= 2
                 text = text[:-2]
@@ -184,9 +187,15 @@ class Recognizer:
             elif label == "NORP":
                 if normalize_name(text) in self.demonyms:
                     places.append(Mention(start, end, text, label, "country"))
-            elif label in ("PERSON", "ORG", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW"):
+            elif label in ("PERSON", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW"):
                 blockers.append((start, end))
-        return places, blockers
+            elif label == "ORG":
+                organisations.append((start, end))
+        return places, blockers, organisations
+
+    def _major(self, surface: str) -> bool:
+        best = self.gazetteer.lookup(surface, limit=1)
+        return bool(best) and (best[0].feature_class == "A" or best[0].population >= 50_000)
 
     def mentions(self, article: Article, doc=None) -> list[Mention]:
         """Place mentions of one article, sorted by offset, without overlaps."""
@@ -195,7 +204,7 @@ class Recognizer:
             doc = self.nlp(article.text)
         if doc is None:
             return gaz
-        ner, blockers = self._spacy_mentions(doc)
+        ner, blockers, organisations = self._spacy_mentions(doc)
         merged = list(ner)
         taken = [(m.start, m.end) for m in ner]
         for m in gaz:
@@ -203,8 +212,13 @@ class Recognizer:
                 continue
             if any(m.start >= s and m.end <= e for s, e in blockers):
                 continue
+            # A place inside an organisation's name ("Winnipeg police", "U.S. Department of Justice")
+            # is still a toponym; minor namesakes inside names ("Sears Tower") are not.
+            if any(m.start >= s and m.end <= e for s, e in organisations) and not self._major(m.text):
+                continue
             merged.append(m)
             taken.append((m.start, m.end))
+        merged = [m for m in merged if not _names_something_else(article.text, m)]
         merged.sort(key=lambda m: m.start)
         return merged
 
@@ -217,6 +231,15 @@ class Recognizer:
         docs = self.nlp.pipe((a.text for a in batch), batch_size=32)
         for article, doc in zip(batch, docs):
             yield article, self.mentions(article, doc)
+
+
+# Words after a place name that make it the name of a disease, currency or product instead.
+_NOT_A_PLACE_AFTER = re.compile(r"^(?:\$|[ \-](?:virus|viruses|fever|flu|influenza|disease|encephalitis|strain|"
+                                r"vaccine|dollars?|ebolavirus)\b)", re.IGNORECASE)
+
+
+def _names_something_else(text: str, mention: Mention) -> bool:
+    return bool(_NOT_A_PLACE_AFTER.match(text[mention.end:mention.end + 16]))
 
 
 def _hint(surface: str) -> str | None:

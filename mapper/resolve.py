@@ -7,13 +7,15 @@ article's focus countries. Every choice keeps its score, its components and the 
 """
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+import math
+from collections import Counter
 
 from gazetteer.admin_names import strip_type_words
 from gazetteer.geocoder import context_fit, importance
 from gazetteer.index import Candidate, Gazetteer
 from gazetteer.normalize import normalize_name
 from mapper.model import Article, Mention, Place, ResolvedMention
+from mapper.ranking.features import ArticleEvidence, candidate_features
 
 __all__ = ["Resolver", "place_from_candidate"]
 
@@ -32,9 +34,13 @@ def place_from_candidate(c: Candidate) -> Place:
 
 
 class Resolver:
-    def __init__(self, gazetteer: Gazetteer):
+    def __init__(self, gazetteer: Gazetteer, ranker="default"):
+        from mapper.ranking.model import default_ranker
+
         self.gazetteer = gazetteer
         self.demonyms = gazetteer.demonym_countries()
+        # A trained linear ranker when one is shipped; the hand-set heuristic otherwise.
+        self.ranker = default_ranker() if ranker == "default" else ranker
 
     def candidates(self, mention: Mention) -> list[Candidate]:
         surface = mention.text
@@ -54,48 +60,77 @@ class Resolver:
                 found = preferred
         return found
 
-    def resolve(self, article: Article, mentions: list[Mention]) -> list[ResolvedMention]:
-        pools = [self.candidates(m) for m in mentions]
+    def _evidence(self, article: Article, mentions: list[Mention], pools: list[list[Candidate]]):
         # The place written right after another ("Paris, Texas", "Izium, Kharkiv region") qualifies it.
         apposition: dict[int, int] = {}
         for i in range(len(mentions) - 1):
             between = article.text[mentions[i].end:mentions[i + 1].start]
             if between.strip() in (",", "(", "in") and len(between) <= 4:
                 apposition[i] = i + 1
-
         # Pass 1: priors alone, with the countries the article names as context.
-        countries = [p[0] for p, m in zip(pools, mentions) if p and p[0].feature_code == "PCLI"]
-        first = [self._rank(pool, countries, {}, None)[0][1] if pool else None for pool in pools]
-
+        countries = [p[0] for p in pools if p and p[0].feature_code == "PCLI"]
+        first = [self._heuristic_rank(pool, countries, {}, None)[0][1] if pool else None for pool in pools]
         # Focus: the countries the article's places are in, weighted by how often each is named.
         tally: Counter[str] = Counter(c.country_code for c in first if c is not None)
         total = sum(tally.values())
         focus = {cc: n / total for cc, n in tally.items()} if total else {}
+        evidence = ArticleEvidence(context=[c for c in first if c is not None], focus=focus,
+                                   countries_named={c.country_code for c in countries})
+        return apposition, first, evidence
 
-        # Pass 2: every other resolved place is context.
+    def mention_features(self, article: Article, mentions: list[Mention]):
+        """Per mention: (candidates, feature rows), as the ranker sees them (used for training)."""
+        pools = [self.candidates(m) for m in mentions]
+        apposition, first, evidence = self._evidence(article, mentions, pools)
+        out = []
+        for i, (mention, pool) in enumerate(zip(mentions, pools)):
+            out.append((pool, self._features(i, mention, pool, mentions, first, evidence, apposition, pools)))
+        return out
+
+    def _features(self, i, mention, pool, mentions, first, evidence, apposition, pools):
+        if not pool:
+            return []
+        key = normalize_name(mention.text)
+        context = [c for j, c in enumerate(first)
+                   if c is not None and j != i and normalize_name(mentions[j].text) != key]
+        appositive = first[apposition[i]] if i in apposition and pools[apposition[i]] else None
+        pops = [math.log10(1 + c.population) for c in pool]
+        order = sorted(range(len(pool)), key=lambda k: -pool[k].population)
+        rank = {k: r for r, k in enumerate(order)}
+        return [candidate_features(c, pool, pops, mention, context, evidence, appositive, rank[k])
+                for k, c in enumerate(pool)]
+
+    def resolve(self, article: Article, mentions: list[Mention]) -> list[ResolvedMention]:
+        pools = [self.candidates(m) for m in mentions]
+        apposition, first, evidence = self._evidence(article, mentions, pools)
         out = []
         names_seen: dict[str, Candidate] = {}
         for i, (mention, pool) in enumerate(zip(mentions, pools)):
             if not pool:
                 out.append(ResolvedMention(mention, None, 0.0, {}, ()))
                 continue
+            rows = self._features(i, mention, pool, mentions, first, evidence, apposition, pools)
+            if self.ranker is not None:
+                ranked = sorted(((self.ranker.score(x), c, x) for c, x in zip(pool, rows)),
+                                key=lambda t: (-t[0], -t[1].population, t[1].geonameid))
+                score, best, x = ranked[0]
+                components = self.ranker.contributions(x)
+            else:
+                ranked = [(s, c, comp) for s, c, comp in self._heuristic_rank(
+                    pool, [c for j, c in enumerate(first) if c is not None and j != i], evidence.focus,
+                    first[apposition[i]] if i in apposition else None)]
+                score, best, components = ranked[0]
             key = normalize_name(mention.text)
-            context = [c for j, c in enumerate(first) if c is not None and j != i and normalize_name(mentions[j].text) != key]
-            appositive = None
-            if i in apposition and pools[apposition[i]]:
-                appositive = first[apposition[i]]
-            ranked = self._rank(pool, context, focus, appositive)
-            score, best, components = ranked[0]
             # Repeated mentions of one name in an article mean one place.
             if key in names_seen and names_seen[key].geonameid != best.geonameid and not mention.hint:
                 best = names_seen[key]
                 components = {"repeat": 1.0}
             names_seen.setdefault(key, best)
-            out.append(ResolvedMention(mention, place_from_candidate(best), score, components,
-                                       tuple((c.geonameid, round(s, 3)) for s, c, _ in ranked[:10])))
+            out.append(ResolvedMention(mention, place_from_candidate(best), float(score), components,
+                                       tuple((c.geonameid, round(float(s), 3)) for s, c, _ in ranked[:10])))
         return out
 
-    def _rank(self, pool, context, focus, appositive):
+    def _heuristic_rank(self, pool, context, focus, appositive):
         ranked = []
         for c in pool:
             prior = importance(c, pool)

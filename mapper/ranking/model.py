@@ -1,0 +1,42 @@
+"""A linear candidate ranker read from a small JSON file (no scikit-learn needed at run time)."""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from mapper.ranking.features import FEATURE_NAMES
+
+DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "ranker.json"
+
+
+class LinearRanker:
+    def __init__(self, weights: dict[str, float], bias: float, mean: dict[str, float], scale: dict[str, float],
+                 meta: dict | None = None):
+        self.names = FEATURE_NAMES
+        self.weights = [weights.get(n, 0.0) / (scale.get(n, 1.0) or 1.0) for n in FEATURE_NAMES]
+        self.bias = bias - sum(weights.get(n, 0.0) * mean.get(n, 0.0) / (scale.get(n, 1.0) or 1.0)
+                               for n in FEATURE_NAMES)
+        self.meta = meta or {}
+
+    def score(self, features: list[float]) -> float:
+        return self.bias + sum(w * x for w, x in zip(self.weights, features))
+
+    def contributions(self, features: list[float], top: int = 4) -> dict[str, float]:
+        """The features that moved this score most, for explanations."""
+        parts = sorted(((n, w * x) for n, w, x in zip(self.names, self.weights, features) if x),
+                       key=lambda t: -abs(t[1]))
+        return {n: round(v, 3) for n, v in parts[:top]}
+
+    @classmethod
+    def load(cls, path: str | Path = DEFAULT_MODEL) -> "LinearRanker":
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        return cls(data["weights"], data["bias"], data.get("mean", {}), data.get("scale", {}), data.get("meta"))
+
+
+@lru_cache(maxsize=2)
+def default_ranker() -> LinearRanker | None:
+    """The shipped model, or None when it has not been trained yet (the heuristic ranks then)."""
+    if not DEFAULT_MODEL.exists():
+        return None
+    return LinearRanker.load(DEFAULT_MODEL)
