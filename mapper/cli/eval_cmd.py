@@ -36,9 +36,10 @@ def resolve_geocoder(gazetteer_path=None, country=None):
     try:
         from mapper.gazetteer_access import open_gazetteer
     except ImportError:
-        geocoder = LocalGeocoder(path=gazetteer_path, country_bias=country)
+        geocoder = LocalGeocoder(path=gazetteer_path, country_bias=country, adaptive_focus=True)
     else:
-        geocoder = LocalGeocoder(open_gazetteer(gazetteer_path), country_bias=country)
+        # A corpus is a batch of queries, as `mapper geocode -` reads them: learn its focus countries.
+        geocoder = LocalGeocoder(open_gazetteer(gazetteer_path), country_bias=country, adaptive_focus=True)
 
     def geocode_fn(query: str):
         location = geocoder.geocode(query)
