@@ -235,6 +235,7 @@ def _updating(target: Path) -> Iterator[sqlite3.Connection]:
                 # No journal: on failure the whole copy is thrown away.
                 conn.execute("PRAGMA journal_mode=OFF")
                 conn.execute("PRAGMA synchronous=OFF")
+                conn.execute("PRAGMA cache_size=-131072")  # 128 MB: names go in out of order
                 conn.execute("BEGIN")
                 yield conn
                 conn.commit()
@@ -477,11 +478,12 @@ def _point_admin_table(conn: sqlite3.Connection, level: int, code: str, geonamei
 
 
 def _merge_unit(conn: sqlite3.Connection, old: int, new: int, level: int, code: str) -> None:
-    """Fold the place ``old`` into ``new`` when both are the admin unit ``code``."""
-    found = conn.execute("SELECT feature_code, country_code, admin1_code, admin2_code FROM places WHERE geonameid = ?",
-                         (old,)).fetchone()
-    if found is None:
-        return
+    """Fold the place ``old`` (made by the embedded build or a user) into ``new`` from the dump,
+    when both are the admin unit ``code``."""
+    found = conn.execute("SELECT feature_code, country_code, admin1_code, admin2_code, source FROM places "
+                         "WHERE geonameid = ?", (old,)).fetchone()
+    if found is None or found[4] == SOURCE_TAG:
+        return  # two dump features claiming one code are both kept
     parts = code.split(".")
     same = found[0] == f"ADM{level}" and list(found[1:1 + level + 1]) == parts
     if not same:

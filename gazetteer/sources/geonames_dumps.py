@@ -15,7 +15,6 @@ lines, comments, and the alternate names GeoNames itself marks as links, codes o
 """
 from __future__ import annotations
 
-import io
 import math
 import re
 import sys
@@ -24,7 +23,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import zipfile
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
+from itertools import islice
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Iterator
@@ -68,15 +68,26 @@ class DumpFile:
         return f"{self.path} ({self.member})" if self.member else str(self.path)
 
     @contextmanager
-    def open(self) -> Iterator[IO[str]]:
-        # newline="\n": GeoNames lines end in LF; a stray CR inside a name must not split a line.
+    def open(self) -> Iterator[IO[bytes]]:
+        """The table as bytes: lines split on LF only (a stray CR inside a name must not split a
+        line), decoded one by one so a bad byte is reported on its own line."""
         if self.member is None:
-            with open(self.path, encoding="utf-8", newline="\n") as fh:
+            with open(self.path, "rb") as fh:
                 yield fh
             return
-        with zipfile.ZipFile(self.path) as zf, zf.open(self.member) as raw:
-            with io.TextIOWrapper(raw, encoding="utf-8", newline="\n") as fh:
-                yield fh
+        with zipfile.ZipFile(self.path) as zf, zf.open(self.member) as fh:
+            yield fh
+
+    def lines(self) -> Iterator[tuple[int, str]]:
+        """(line number, text without the line end) for every line."""
+        with self.open() as fh:
+            for lineno, raw in enumerate(fh, 1):
+                try:
+                    text = raw.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    raise SourceFormatError(f"{self.label}, line {lineno}: not UTF-8 text ({exc.reason} at "
+                                            f"byte {exc.start + 1} of the line)") from None
+                yield lineno, text.rstrip("\n").rstrip("\r")
 
 
 @dataclass(slots=True)
@@ -158,28 +169,24 @@ def _kind_by_name(filename: str, parent: str) -> str | None:
 
 
 def _sniff(dump: DumpFile) -> str | None:
-    """The table kind a file's first data lines look like, or None."""
-    try:
-        with dump.open() as fh:
-            for _, raw in zip(range(50), fh):
-                line = raw.rstrip("\n").rstrip("\r")
-                if not line.strip() or line.startswith("#"):
-                    continue
-                fields = line.split("\t")
-                n, first = len(fields), fields[0]
-                if n == GEONAME_COLUMNS and first.isdigit():
-                    return GEONAMES
-                if n >= 17 and re.fullmatch(r"[A-Z]{2}", first) and re.fullmatch(r"[A-Z]{3}", fields[1]):
-                    return COUNTRY_INFO
-                if n in (8, 10) and first.isdigit() and fields[1].isdigit():
-                    return ALTERNATE_NAMES
-                if n == 4 and first.count(".") == 1:
-                    return ADMIN1_CODES
-                if n == 4 and first.count(".") == 2:
-                    return ADMIN2_CODES
-                return None
-    except UnicodeDecodeError as exc:
-        raise SourceFormatError(f"{dump.label}: not UTF-8 text ({exc.reason})") from exc
+    """The table kind a file's first data line looks like, or None."""
+    with closing(dump.lines()) as lines:
+        for _, line in islice(lines, 50):
+            if not line.strip() or line.startswith("#"):
+                continue
+            fields = line.split("\t")
+            n, first = len(fields), fields[0]
+            if n == GEONAME_COLUMNS and first.isdigit():
+                return GEONAMES
+            if n >= 17 and re.fullmatch(r"[A-Z]{2}", first) and re.fullmatch(r"[A-Z]{3}", fields[1]):
+                return COUNTRY_INFO
+            if n in (8, 10) and first.isdigit() and fields[1].isdigit():
+                return ALTERNATE_NAMES
+            if n == 4 and first.count(".") == 1:
+                return ADMIN1_CODES
+            if n == 4 and first.count(".") == 2:
+                return ADMIN2_CODES
+            return None
     return None
 
 
@@ -214,14 +221,10 @@ def detect(path: str | Path) -> DumpFile:
 def _lines(dump: DumpFile, skip_comments: bool = False) -> Iterator[tuple[int, list[str]]]:
     lineno = 0
     try:
-        with dump.open() as fh:
-            for lineno, raw in enumerate(fh, 1):
-                line = raw.rstrip("\n").rstrip("\r")
-                if not line.strip() or (skip_comments and line.startswith("#")):
-                    continue
-                yield lineno, line.split("\t")
-    except UnicodeDecodeError as exc:
-        raise SourceFormatError(f"{dump.label}, line {lineno + 1}: not UTF-8 text ({exc.reason})") from exc
+        for lineno, line in dump.lines():
+            if not line.strip() or (skip_comments and line.startswith("#")):
+                continue
+            yield lineno, line.split("\t")
     except (zipfile.BadZipFile, EOFError) as exc:
         raise SourceFormatError(f"{dump.label}, line {lineno + 1}: the archive is damaged ({exc})") from exc
 
