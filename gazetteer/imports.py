@@ -28,7 +28,7 @@ from typing import Any, Iterable, Iterator
 from gazetteer.admin_names import admin1_forms, admin2_forms, adjective_roots, strip_type_words
 from gazetteer.build import (KIND_ALTERNATE, KIND_DERIVED, KIND_OFFICIAL, KIND_SHORT, GazetteerWriter,
                              _keep_alternate)
-from gazetteer.errors import GazetteerCorruptError, GazetteerError, GazetteerNotBuiltError, SourceFormatError
+from gazetteer.errors import GazetteerCorruptError, GazetteerError, GazetteerNotBuiltError
 from gazetteer.normalize import normalize_name
 from gazetteer.paths import default_gazetteer_path
 from gazetteer.sources import geonames_dumps as dumps
