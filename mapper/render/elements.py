@@ -104,7 +104,12 @@ class OfflineMap(Map):
 
 
 class IncidentApp(MacroElement):
-    """The incidents as one JSON document in the page, and the JS app that draws them."""
+    """The incidents as one data element in the page, and the JS app (``MapperApp``) that draws them.
+
+    ``payload`` is the script-safe JSON text (``payload.script_json``) or, with
+    ``encoding="gzip+base64"``, that JSON gzip-compressed and base64-encoded; ``options`` are
+    small settings (title, type styles) the app needs before the data is parsed.
+    """
 
     mapper_assets = ("markercluster.js", "markercluster.css", "mapper.js", "mapper.css")
     _template = Template(
@@ -112,23 +117,27 @@ class IncidentApp(MacroElement):
         {% macro script(this, kwargs) %}
             var {{ this.get_name() }} = MapperApp.create(
                 {{ this._parent.get_name() }},
-                JSON.parse(document.getElementById({{ this.data_id|tojson }}).textContent),
+                document.getElementById({{ this.data_id|tojson }}),
                 {{ this.options|tojson }}
             );
         {% endmacro %}
         """
     )
 
-    def __init__(self, payload_json: str, options: dict[str, Any] | None = None):
-        """``payload_json`` must already be safe inside a script element (see ``payload.script_json``)."""
+    def __init__(self, payload: str, options: dict[str, Any] | None = None, encoding: str = "json"):
         super().__init__()
+        if encoding not in ("json", "gzip+base64"):
+            raise ValueError(f"unknown payload encoding {encoding!r}")
         self._name = "IncidentApp"
-        self.payload_json = payload_json
+        self.payload = payload
+        self.encoding = encoding
         self.options = options or {}
         self.data_id = f"mapper-data-{self._id}"
 
     def render(self, **kwargs):
-        tag = f'<script type="application/json" id="{self.data_id}">{self.payload_json}</script>'
+        # a data block: browsers never run a script element of this type
+        tag = (f'<script type="application/json" id="{self.data_id}" data-encoding="{self.encoding}">'
+               f'{self.payload}</script>')
         self.get_root().html.add_child(RawHTML(tag), name=self.data_id)
         super().render(**kwargs)
 

@@ -1,6 +1,8 @@
 """Build the incident map (folium) and write it as one self-contained HTML file."""
 from __future__ import annotations
 
+import base64
+import gzip
 import html
 import os
 from pathlib import Path
@@ -11,10 +13,11 @@ from mapper.render.payload import build_payload, coordinates, incident_columns, 
 from mapper.render.style import (CHOROPLETH_COLORS, EVENT_TYPES, PRECISION, TYPE_KEYS, UNCERTAINTY_RADIUS_M,
                                  icon_svg)
 
-__all__ = ["build_map", "render_map", "layer_label"]
+__all__ = ["build_map", "render_map", "layer_label", "encode_payload"]
 
 MAX_ZOOM = 18          # a map without tiles needs one, or marker clustering fails
 FIT_MAX_ZOOM = 9       # do not zoom closer than this when fitting a few points
+COMPRESS_OVER = 2_000_000   # characters of JSON above which the data is embedded gzip-compressed
 HEAT_OPTIONS = {"radius": 16, "blur": 14, "minOpacity": 0.3, "maxZoom": 9}
 
 
@@ -29,8 +32,25 @@ def layer_label(key: str, count: int) -> str:
             f'<span class="mp-layer-count">({count:,})</span>')
 
 
+def encode_payload(payload: dict[str, Any], compress_over: int | None = COMPRESS_OVER) -> tuple[str, str]:
+    r"""The payload as text for the page and its encoding: ``"json"``, or ``"gzip+base64"`` when large.
+
+    >>> encode_payload({"a": "<"})
+    ('{"a":"\\u003c"}', 'json')
+    >>> text, encoding = encode_payload({"a": 1}, compress_over=0)
+    >>> encoding, gzip.decompress(base64.b64decode(text))
+    ('gzip+base64', b'{"a":1}')
+    """
+    text = script_json(payload)
+    if compress_over is None or len(text) <= compress_over:
+        return text, "json"
+    packed = gzip.compress(text.encode("utf-8"), compresslevel=6, mtime=0)
+    return base64.b64encode(packed).decode("ascii"), "gzip+base64"
+
+
 def build_map(incidents: Any, *, title: str = "mapper incidents", heatmap: bool = False, choropleth: bool = False,
-              tiles_online: bool = True, boundaries: str | os.PathLike | None = None):
+              tiles_online: bool = True, boundaries: str | os.PathLike | None = None,
+              compress_over: int | None = COMPRESS_OVER):
     """The incident map as a ``folium.Map`` (an :class:`~mapper.render.elements.OfflineMap`).
 
     Parameters
@@ -47,6 +67,10 @@ def build_map(incidents: Any, *, title: str = "mapper incidents", heatmap: bool 
         base layer is the offline vector background).
     boundaries : path, optional
         The boundaries GeoPackage (default: the one shipped in ``gazetteer/data``).
+    compress_over : int or None
+        Embed the data gzip-compressed (base64) when its JSON is longer than this many characters;
+        ``None`` never compresses.  Compressed maps need a browser with ``DecompressionStream``
+        (Chrome/Edge 80+, Firefox 113+, Safari 16.4+).
     """
     import folium
 
@@ -55,12 +79,18 @@ def build_map(incidents: Any, *, title: str = "mapper incidents", heatmap: bool 
     columns = incident_columns(incidents)
     keep, lats, lons = coordinates(columns)
     background = load_background(lats, lons, boundaries)
-    payload = build_payload(columns, title=title, regions=background.regions, keep=keep)
-    for entry in payload["types"]:
-        entry["icon"] = icon_svg(entry["key"])
-    payload["precision"] = {str(code): {"label": words, "radius": UNCERTAINTY_RADIUS_M.get(code, 0)}
-                            for code, words in PRECISION.items()}
+    payload = build_payload(columns, regions=background.regions, keep=keep)
     payload["background"] = background.data
+    options = {
+        "title": title,
+        "types": [{"key": style.key, "label": style.label, "color": style.color, "icon": icon_svg(style.key)}
+                  for style in EVENT_TYPES.values()],
+        "precision": {str(code): {"label": words, "radius": UNCERTAINTY_RADIUS_M.get(code, 0)}
+                      for code, words in PRECISION.items()},
+    }
+    type_column, precision_column = payload["columns"]["type"], payload["columns"]["prec"]
+    text, encoding = encode_payload(payload, compress_over)
+    del payload
 
     if lats:
         south, north, west, east = min(lats), max(lats), min(lons), max(lons)
@@ -72,7 +102,7 @@ def build_map(incidents: Any, *, title: str = "mapper incidents", heatmap: bool 
     fmap.options.update(maxZoom=MAX_ZOOM, minZoom=1)   # folium gives max_zoom to tiles only
     fmap.get_root().title = html.escape(title)
 
-    app = IncidentApp(script_json(payload)).add_to(fmap)
+    app = IncidentApp(text, options, encoding=encoding).add_to(fmap)
     AppLayer(app, "backgroundLayer", {"attribution": "Boundaries: Natural Earth"},
              name="Offline outlines (Natural Earth)", overlay=False, show=True).add_to(fmap)
     if tiles_online:
@@ -80,12 +110,12 @@ def build_map(incidents: Any, *, title: str = "mapper incidents", heatmap: bool 
                          max_zoom=MAX_ZOOM).add_to(fmap)
 
     type_counts = dict.fromkeys(TYPE_KEYS, 0)
-    for row in payload["rows"]:
-        type_counts[TYPE_KEYS[row[2]]] += 1
+    for index in type_column:
+        type_counts[TYPE_KEYS[index]] += 1
     for key, count in type_counts.items():
         if count:
             AppLayer(app, "typeLayer", key, name=layer_label(key, count)).add_to(fmap)
-    if any(row[4] >= 2 for row in payload["rows"]):
+    if any(p >= 2 for p in precision_column):
         AppLayer(app, "uncertaintyLayer", name="Location uncertainty (outlines)").add_to(fmap)
     if heatmap:
         AppLayer(app, "heatLayer", HEAT_OPTIONS, name="Heat map", assets=("leaflet-heat.js",)).add_to(fmap)
@@ -106,7 +136,7 @@ def build_map(incidents: Any, *, title: str = "mapper incidents", heatmap: bool 
 
 def render_map(incidents: Any, path: str | os.PathLike, *, title: str = "mapper incidents", heatmap: bool = False,
                choropleth: bool = False, tiles_online: bool = True, boundaries: str | os.PathLike | None = None,
-               overwrite: bool = True) -> Path:
+               overwrite: bool = True, compress_over: int | None = COMPRESS_OVER) -> Path:
     """Write the incident map to *path* as one HTML file that works offline; return the path.
 
     The file is written to a temporary name beside *path* and renamed when complete.
@@ -117,7 +147,7 @@ def render_map(incidents: Any, path: str | os.PathLike, *, title: str = "mapper 
 
     path = check_writable(path, overwrite)
     fmap = build_map(incidents, title=title, heatmap=heatmap, choropleth=choropleth, tiles_online=tiles_online,
-                     boundaries=boundaries)
+                     boundaries=boundaries, compress_over=compress_over)
     page = fmap.get_root().render()
     with atomic_write(path, overwrite=overwrite) as handle:
         handle.write(page)

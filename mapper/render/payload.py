@@ -1,8 +1,7 @@
-"""Incidents -> the compact JSON the map's JavaScript reads (one array, not one JS block per marker).
+"""Incidents -> the compact JSON the map's JavaScript reads (data once, not one JS block per marker).
 
-The payload is column-described rows: ``columns`` names the positions of each row, numbers are
-stored as numbers, and every text value is an index into one shared ``strings`` table (actors,
-places, sources and URLs repeat a lot).  Text is never interpreted as HTML by the page: the
+The payload holds one array per column; numbers are stored as numbers, and text that repeats
+(actors, places, sources, URLs) as indices into one shared ``strings`` table.  Text is never interpreted as HTML by the page: the
 JavaScript puts it in the DOM with ``textContent``.  :func:`script_json` makes the JSON safe to
 embed in a ``<script>`` element.
 
@@ -11,13 +10,11 @@ Examples
 >>> cols = incident_columns([{"latitude": 50.45, "longitude": 30.52, "event_type": "Battles",
 ...                            "event_date": "2024-03-01", "notes": "<b>x</b>"}])
 >>> p = build_payload(cols)
->>> p["columns"][:4]
-['lat', 'lon', 'type', 'day']
->>> row = p["rows"][0]
->>> row[:4]
-[50.45, 30.52, 0, 19783]
->>> p["strings"][row[p["columns"].index("notes")]]
-'<b>x</b>'
+>>> c = p["columns"]
+>>> c["lat"], c["lon"], c["type"], c["day"]
+([50.45], [30.52], [0], [19783])
+>>> c["notes"], p["text_modes"]["notes"]
+(['<b>x</b>'], 'inline')
 >>> script_json({"a": "</script><!--"})
 '{"a":"\\\\u003c/script\\\\u003e\\\\u003c!--"}'
 """
@@ -29,7 +26,7 @@ import math
 from typing import Any, Iterable, Mapping, Sequence
 from urllib.parse import urlsplit
 
-from mapper.render.style import EVENT_TYPES, TYPE_KEYS, type_key
+from mapper.render.style import TYPE_KEYS, type_key
 
 __all__ = ["incident_columns", "build_payload", "script_json", "safe_url", "parse_day", "format_counts",
            "NUMERIC_COLUMNS", "TEXT_COLUMNS"]
@@ -211,65 +208,72 @@ def coordinates(columns: Mapping[str, Sequence[Any]]) -> tuple[list[int], list[f
     return keep, lats, lons
 
 
-def build_payload(columns: Mapping[str, Sequence[Any]], *, title: str = "", regions: Sequence[int] | None = None,
+def build_payload(columns: Mapping[str, Sequence[Any]], *, regions: Sequence[int] | None = None,
                   keep: Sequence[int] | None = None) -> dict[str, Any]:
-    """The page's data: rows of the mappable incidents plus type styles and summary figures.
+    """The page's data: one array per column for the mappable incidents, and summary figures.
+
+    ``columns["type"]`` holds indices into :data:`~mapper.render.style.TYPE_KEYS`.
 
     ``keep`` are the indices of the records to map (default: those with valid coordinates), and
-    ``regions`` the admin-1 feature index of each kept record (-1 for none).
+    ``regions`` the admin-1 feature index of each kept record (-1 for none).  Columns are arrays
+    rather than one array per incident: the browser parses them faster and keeps far fewer objects.
+    A text column whose values mostly repeat holds indices into ``strings`` (0 is the empty string);
+    one whose values are mostly distinct (notes, ids) holds the text itself (``text_modes``).
     """
     if keep is None:
         keep, _, _ = coordinates(columns)
     total = len(columns["latitude"]) if "latitude" in columns else 0
-    strings: dict[str, int] = {"": 0}
-
-    def intern(value: str) -> int:
-        index = strings.get(value)
-        if index is None:
-            index = strings[value] = len(strings)
-        return index
-
-    type_index = {key: i for i, key in enumerate(TYPE_KEYS)}
     col = columns
-    rows = []
-    for n, i in enumerate(keep):
-        day = parse_day(col["event_date"][i])
-        date_text = "" if day is not None else _text(col["event_date"][i])
-        prec = _int(col["geo_precision"][i])
-        conf = _float(col["confidence"][i])
-        row = [
-            round(float(col["latitude"][i]), 5),
-            round(float(col["longitude"][i]), 5),
-            type_index[type_key(col["event_type"][i])],
-            day,
-            prec if prec in (1, 2, 3) else 0,
-            _int(col["time_precision"][i]),
-            _int(col["fatalities"][i]),
-            _int(col["injured"][i]),
-            round(conf, 2) if conf is not None else None,
-            regions[n] if regions is not None else -1,
-        ]
-        for name in TEXT_COLUMNS:
-            if name == "date_text":
-                value = date_text
-            elif name == "source_url":
-                value = safe_url(col[name][i])
-            elif name == "counts":
-                value = format_counts(col[name][i])
-            else:
-                value = _text(col[name][i])
-            row.append(intern(value) if value else 0)
-        rows.append(row)
+    type_index = {key: i for i, key in enumerate(TYPE_KEYS)}
 
-    days = [r[3] for r in rows if r[3] is not None]
+    out: dict[str, list[Any]] = {name: [] for name in NUMERIC_COLUMNS}
+    out["lat"] = [round(float(col["latitude"][i]), 5) for i in keep]
+    out["lon"] = [round(float(col["longitude"][i]), 5) for i in keep]
+    out["type"] = [type_index[type_key(col["event_type"][i])] for i in keep]
+    raw_dates = [col["event_date"][i] for i in keep]
+    out["day"] = [parse_day(value) for value in raw_dates]
+    precisions = (_int(col["geo_precision"][i]) for i in keep)
+    out["prec"] = [p if p in (1, 2, 3) else 0 for p in precisions]
+    out["tprec"] = [_int(col["time_precision"][i]) for i in keep]
+    out["fatalities"] = [_int(col["fatalities"][i]) for i in keep]
+    out["injured"] = [_int(col["injured"][i]) for i in keep]
+    confidences = (_float(col["confidence"][i]) for i in keep)
+    out["conf"] = [round(c, 2) if c is not None else None for c in confidences]
+    out["region"] = list(regions) if regions is not None else [-1] * len(keep)
+
+    strings: dict[str, int] = {"": 0}
+    modes: dict[str, str] = {}
+    for name in TEXT_COLUMNS:
+        if name == "date_text":
+            values = ["" if day is not None else _text(raw) for day, raw in zip(out["day"], raw_dates)]
+        elif name == "source_url":
+            values = [safe_url(col[name][i]) for i in keep]
+        elif name == "counts":
+            values = [format_counts(col[name][i]) for i in keep]
+        else:
+            values = [_text(col[name][i]) for i in keep]
+        filled = sum(1 for v in values if v)
+        if filled and len(set(values)) > 0.5 * filled:
+            modes[name] = "inline"
+            out[name] = values
+        else:
+            modes[name] = "table"
+            indices = []
+            for value in values:
+                index = strings.get(value)
+                if index is None:
+                    index = strings[value] = len(strings)
+                indices.append(index)
+            out[name] = indices
+
+    days = [d for d in out["day"] if d is not None]
     return {
-        "title": title,
-        "columns": list(NUMERIC_COLUMNS + TEXT_COLUMNS),
+        "count": len(keep),
+        "columns": out,
+        "text_modes": modes,
         "strings": list(strings),
-        "rows": rows,
-        "types": [{"key": s.key, "label": s.label, "color": s.color} for s in EVENT_TYPES.values()],
         "total": total,
-        "unmapped": total - len(rows),
+        "unmapped": total - len(keep),
         "days": [min(days), max(days)] if days else None,
     }
 

@@ -1,6 +1,6 @@
 /* mapper: the incident map's behaviour, built from one JSON payload.
  *
- * One loop turns the payload's rows into markers inside a single MarkerClusterGroup; event-type
+ * One loop turns the payload's columns into markers inside a single MarkerClusterGroup; event-type
  * layers, the time filter, the uncertainty outlines, the heat map and the choropleth are views of
  * that one set of markers.  Text from articles only ever reaches the DOM through textContent.
  *
@@ -94,25 +94,52 @@
 
   /* ------------------------------------------------------------------ the app */
 
-  function App(map, data, options) {
-    var self = this, i;
+  function now() {
+    return window.performance ? window.performance.now() : Date.now();
+  }
+
+  /* The incidents: JSON, or gzip-compressed JSON in base64 (data-encoding="gzip+base64") for big maps. */
+  function loadPayload(element) {
+    var encoding = element.getAttribute("data-encoding") || "json", text = element.textContent;
+    element.textContent = "";                 // keep only the parsed data in memory
+    if (encoding === "json") {
+      return new Promise(function (resolve) { resolve(JSON.parse(text)); });
+    }
+    if (encoding !== "gzip+base64") {
+      return Promise.reject(new Error("unknown payload encoding " + encoding));
+    }
+    if (typeof window.DecompressionStream === "undefined") {
+      return Promise.reject(new Error("this browser cannot read the map's compressed data " +
+        "(it needs DecompressionStream: Chrome or Edge 80+, Firefox 113+, Safari 16.4+)"));
+    }
+    var binary = window.atob(text), bytes = new Uint8Array(binary.length);
+    for (var i = 0; i < binary.length; i++) { bytes[i] = binary.charCodeAt(i); }
+    var stream = new Blob([bytes]).stream().pipeThrough(new window.DecompressionStream("gzip"));
+    return new Response(stream).text().then(JSON.parse);
+  }
+
+  /* The app is built at once (layers exist for the layer control); the incidents arrive a moment
+     later, when their JSON is parsed, and whatever needs them waits with whenData(). */
+  function App(map, source, options) {
+    var self = this;
+    this.timings = { start: now() };
     this.map = map;
-    this.data = data;
     this.options = options || {};
-    this.rows = data.rows;
-    this.strings = data.strings;
-    this.types = data.types;
-    this.col = {};
-    data.columns.forEach(function (name, index) { self.col[name] = index; });
+    this.types = this.options.types;
+    this.data = null;
+    this.n = 0;
+    this.markers = [];
+    this.uncertainIndex = [];
     this.typeOn = this.types.map(function () { return false; });
     this.typeLayers = {};
-    this.range = data.days ? [data.days[0], data.days[1]] : null;
+    this.range = null;
     this.showUndated = true;
     this.shown = 0;
     this.shownByType = this.types.map(function () { return 0; });
     this.typeTotals = this.types.map(function () { return 0; });
     this.undated = 0;
     this._listeners = [];
+    this._waiting = [];
     this._busy = false;
     this._pending = false;
     this._syncTimer = null;
@@ -123,13 +150,7 @@
     map.createPane("mpChoropleth").style.zIndex = 380;
     this.overlayRenderer = L.canvas({ padding: 0.3 });
     this.choroplethRenderer = L.canvas({ pane: "mpChoropleth", padding: 0.3 });
-
-    this._buildMarkers();
-    this.uncertainIndex = [];
-    var cp = this.col.prec;
-    for (i = 0; i < this.rows.length; i++) {
-      if (this.rows[i][cp] >= 2) { this.uncertainIndex.push(i); }
-    }
+    this._createCluster();
 
     this.focus = L.layerGroup().addTo(map);
     map.on("popupclose", function () { self.focus.clearLayers(); });
@@ -143,31 +164,68 @@
       cluster: this.cluster, markers: this.markers, types: this.typeLayers,
       uncertainty: null, heat: null, choropleth: null, background: null
     };
-    this.requestSync();
+    loadPayload(source).then(function (data) { self._start(data); }, function (error) { self._fail(error); });
   }
 
   App.prototype = {
+    _start: function (data) {
+      this.timings.parsed = now();
+      this.data = data;
+      this.cols = data.columns;
+      this.n = data.count;
+      this.strings = data.strings;
+      this.textModes = data.text_modes;
+      this.range = data.days ? [data.days[0], data.days[1]] : null;
+      this._buildMarkers();
+      this.timings.markers = now();
+      var precs = this.cols.prec;
+      for (var i = 0; i < this.n; i++) {
+        if (precs[i] >= 2) { this.uncertainIndex.push(i); }
+      }
+      var waiting = this._waiting;
+      this._waiting = null;
+      for (var k = 0; k < waiting.length; k++) { waiting[k].call(this); }
+      this.requestSync();
+    },
+
+    _fail: function (error) {
+      window.mapperError = String(error && error.message || error);
+      var box = h("div", "mp-panel mp-error");
+      h("strong", null, "The incidents could not be shown: ", box);
+      box.appendChild(document.createTextNode(window.mapperError));
+      var control = L.control({ position: "topleft" });
+      control.onAdd = function () { return box; };
+      control.addTo(this.map);
+      if (window.console) { window.console.error("mapper:", error); }
+    },
+
+    /* Run fn (with this = app) once the incidents are loaded. */
+    whenData: function (fn) {
+      if (this._waiting) { this._waiting.push(fn); } else { fn.call(this); }
+    },
+
     _buildMarkers: function () {
-      var self = this, rows = this.rows, n = rows.length, C = this.col;
-      var cLat = C.lat, cLon = C.lon, cType = C.type, cDay = C.day;
+      var n = this.n, cols = this.cols, lat = cols.lat, lon = cols.lon, type = cols.type, day = cols.day;
       var icons = this.types.map(function (t) {
         return L.divIcon({
           className: "mp-marker mp-" + t.key, html: t.icon,
           iconSize: [22, 22], iconAnchor: [11, 11], popupAnchor: [0, -10]
         });
       });
-      var markers = new Array(n);
+      var markers = this.markers;
       for (var i = 0; i < n; i++) {
-        var r = rows[i];
-        var m = L.marker([r[cLat], r[cLon]], { icon: icons[r[cType]], keyboard: true });
+        var t = type[i], m = L.marker([lat[i], lon[i]], { icon: icons[t] });
         m._mpIndex = i;
-        m._mpType = r[cType];
+        m._mpType = t;
         m._mpShown = false;
-        markers[i] = m;
-        this.typeTotals[r[cType]]++;
-        if (r[cDay] === null) { this.undated++; }
+        markers.push(m);
+        this.typeTotals[t]++;
+        if (day[i] === null) { this.undated++; }
       }
-      this.markers = markers;
+    },
+
+    _createCluster: function () {
+      var self = this;
       this.cluster = L.markerClusterGroup({
         chunkedLoading: true, chunkInterval: 200, chunkDelay: 1,
         showCoverageOnHover: false, maxClusterRadius: 48, spiderfyOnMaxZoom: true,
@@ -211,7 +269,7 @@
 
     /* Show the incidents between two dates (ISO strings or day numbers), inclusive. */
     setDateRange: function (from, to) {
-      if (!this.range) { return; }
+      if (!this.data || !this.range) { return; }
       var a = from === null || from === undefined ? this.data.days[0] : toDay(from);
       var b = to === null || to === undefined ? this.data.days[1] : toDay(to);
       if (a > b) { var tmp = a; a = b; b = tmp; }
@@ -231,20 +289,21 @@
       this._syncTimer = setTimeout(function () { self._syncTimer = null; self.sync(); }, 0);
     },
 
-    _wanted: function (row) {
-      if (!this.typeOn[row[this.col.type]]) { return false; }
-      var day = row[this.col.day];
+    _wanted: function (i) {
+      if (!this.typeOn[this.cols.type[i]]) { return false; }
+      var day = this.cols.day[i];
       if (day === null) { return this.showUndated; }
       return !this.range || (day >= this.range[0] && day <= this.range[1]);
     },
 
     /* Bring the cluster group in line with the filters: one removeLayers and one addLayers. */
     sync: function () {
+      if (!this.data) { return; }
       if (this._busy) { this._pending = true; return; }
-      var add = [], remove = [], shown = 0, rows = this.rows, markers = this.markers;
+      var add = [], remove = [], shown = 0, n = this.n, markers = this.markers;
       var byType = this.types.map(function () { return 0; });
-      for (var i = 0; i < rows.length; i++) {
-        var m = markers[i], want = this._wanted(rows[i]);
+      for (var i = 0; i < n; i++) {
+        var m = markers[i], want = this._wanted(i);
         if (want) { shown++; byType[m._mpType]++; }
         if (want !== m._mpShown) {
           (want ? add : remove).push(m);
@@ -282,21 +341,24 @@
       }
       if (!this.ready) {
         this.ready = true;
+        this.timings.ready = window.performance ? window.performance.now() : null;
         window.mapperReadyAt = window.performance ? window.performance.now() : null;
         window.mapperReady = true;
       }
     },
 
-    rowText: function (row, name) {
-      var index = row[this.col[name]];
-      return index ? this.strings[index] : "";
+    /* The text of column `name` for incident `i` ("" when empty). */
+    text: function (i, name) {
+      var value = this.cols[name][i];
+      if (this.textModes[name] === "inline") { return value || ""; }
+      return value ? this.strings[value] : "";
     },
 
     /* ------------------------------------------------------------ popup */
 
     popupContent: function (index) {
-      var self = this, row = this.rows[index], C = this.col, type = this.types[row[C.type]];
-      function text(name) { return self.rowText(row, name); }
+      var self = this, cols = this.cols, type = this.types[cols.type[index]];
+      function text(name) { return self.text(index, name); }
       var root = h("div", "mp-popup");
       var head = h("div", "mp-pop-head", null, root);
       head.style.borderColor = type.color;
@@ -304,8 +366,8 @@
       var heading = h("div", "mp-pop-title", null, head);
       h("strong", null, text("event_type") || (type.key === "other" ? "Unknown event type" : type.label), heading);
       if (text("sub_event_type")) { h("span", "mp-pop-sub", text("sub_event_type"), heading); }
-      var day = row[C.day], when = day !== null ? isoDay(day) : (text("date_text") || "date unknown");
-      var tp = row[C.tprec];
+      var day = cols.day[index], when = day !== null ? isoDay(day) : (text("date_text") || "date unknown");
+      var tp = cols.tprec[index];
       if (day !== null && tp === 2) { when += " (within a week)"; }
       if (day !== null && tp === 3) { when += " (within a month)"; }
       h("div", "mp-pop-date", when, heading);
@@ -323,15 +385,15 @@
         if (v && place.indexOf(v) < 0) { place.push(v); }
       });
       line("Place", place.join(", "));
-      var prec = this.data.precision[String(row[C.prec])];
+      var prec = this.options.precision[String(cols.prec[index])];
       line("Precision", prec ? prec.label : "");
       var actors = [text("actor1"), text("actor2")].filter(Boolean).join(" \u2014 ");
       line("Actors", actors);
       line("Target", text("target"));
       line("Weapon", text("weapon"));
       var casualties = [];
-      if (row[C.fatalities] !== null) { casualties.push(row[C.fatalities] + " killed"); }
-      if (row[C.injured] !== null) { casualties.push(row[C.injured] + " injured"); }
+      if (cols.fatalities[index] !== null) { casualties.push(cols.fatalities[index] + " killed"); }
+      if (cols.injured[index] !== null) { casualties.push(cols.injured[index] + " injured"); }
       line("Casualties", casualties.join(", "));
       line("Counts", text("counts"));
 
@@ -359,7 +421,7 @@
         if (extra) { h("span", "mp-pop-extra", " (" + extra + ")", source); }
       }
       var foot = [text("event_id_cnty")];
-      if (row[C.conf] !== null) { foot.push("confidence " + row[C.conf]); }
+      if (cols.conf[index] !== null) { foot.push("confidence " + cols.conf[index]); }
       foot = foot.filter(Boolean).join(" \u00b7 ");
       if (foot) { h("div", "mp-pop-foot", foot, root); }
       return root;
@@ -389,22 +451,22 @@
     },
 
     _uncertaintyShape: function (index, strong, drawn) {
-      var row = this.rows[index], C = this.col, prec = row[C.prec];
+      var cols = this.cols, prec = cols.prec[index];
       if (prec < 2) { return null; }
-      var color = this.types[row[C.type]].color;
+      var color = this.types[cols.type[index]].color;
       var style = {
         color: color, weight: strong ? 2.5 : 1.3, opacity: strong ? 0.95 : 0.75, dashArray: strong ? "6 4" : "4 4",
         fill: true, fillColor: color, fillOpacity: strong ? 0.1 : 0.05, interactive: false,
         renderer: this.overlayRenderer
       };
-      var region = row[C.region], regions = this.data.background && this.data.background.admin1;
+      var region = cols.region[index], regions = this.data.background && this.data.background.admin1;
       if (prec === 3 && region >= 0 && regions && regions.features[region]) {
-        var key = region + ":" + row[C.type];
+        var key = region + ":" + cols.type[index];
         if (drawn[key]) { return null; }
         drawn[key] = true;
         return L.geoJSON(regions.features[region], { style: function () { return style; }, interactive: false });
       }
-      var radius = this.data.precision[String(prec)].radius;
+      var radius = this.options.precision[String(prec)].radius;
       style.radius = radius;
       return L.circle(this.markers[index].getLatLng(), style);
     },
@@ -412,7 +474,7 @@
     /* Outline the uncertainty of the incidents shown as single markers in the current view. */
     refreshUncertainty: function () {
       var layer = this.uncertainty;
-      if (!layer || !this.map.hasLayer(layer)) { return; }
+      if (!layer || !this.data || !this.map.hasLayer(layer)) { return; }
       layer.clearLayers();
       var bounds = this.map.getBounds().pad(0.5), drawn = {}, count = 0, limit = this.options.maxOutlines || 1500;
       for (var k = 0; k < this.uncertainIndex.length && count < limit; k++) {
@@ -437,24 +499,27 @@
     },
 
     backgroundLayer: function (options) {
-      var bg = this.data.background, map = this.map, group = L.layerGroup(), container = map.getContainer();
+      var map = this.map, group = L.layerGroup(), container = map.getContainer();
       var renderer = L.canvas({ pane: "mpBackground", padding: 0.5 });
       options = options || {};
-      if (bg && bg.countries) {
-        group.addLayer(L.geoJSON(bg.countries, {
-          renderer: renderer, interactive: false, attribution: options.attribution || "",
-          style: function () {
-            return { color: "#8e8a80", weight: 0.9, fillColor: "#f7f5f0", fillOpacity: 1 };
-          }
-        }));
-      }
-      if (bg && bg.admin1) {
-        group.addLayer(L.geoJSON(bg.admin1, {
-          renderer: renderer, interactive: false,
-          style: function () { return { color: "#b8b2a4", weight: 0.6, fill: false }; }
-        }));
-      }
-      if (bg && bg.labels) { group.addLayer(this._labelLayer(bg.labels)); }
+      this.whenData(function () {
+        var bg = this.data.background;
+        if (bg && bg.countries) {
+          group.addLayer(L.geoJSON(bg.countries, {
+            renderer: renderer, interactive: false, attribution: options.attribution || "",
+            style: function () {
+              return { color: "#8e8a80", weight: 0.9, fillColor: "#f7f5f0", fillOpacity: 1 };
+            }
+          }));
+        }
+        if (bg && bg.admin1) {
+          group.addLayer(L.geoJSON(bg.admin1, {
+            renderer: renderer, interactive: false,
+            style: function () { return { color: "#b8b2a4", weight: 0.6, fill: false }; }
+          }));
+        }
+        if (bg && bg.labels) { group.addLayer(this._labelLayer(bg.labels)); }
+      });
       group.on("add", function () { L.DomUtil.addClass(container, "mp-vector-base"); });
       group.on("remove", function () { L.DomUtil.removeClass(container, "mp-vector-base"); });
       window.mapperLayers.background = group;
@@ -497,18 +562,16 @@
 
     regionCounts: function () {
       var regions = this.data.background && this.data.background.admin1;
-      var counts = new Array(regions ? regions.features.length : 0).fill(0), C = this.col;
-      for (var i = 0; i < this.rows.length; i++) {
-        var r = this.rows[i][C.region];
+      var counts = new Array(regions ? regions.features.length : 0).fill(0), region = this.cols.region;
+      for (var i = 0; i < this.n; i++) {
+        var r = region[i];
         if (r >= 0 && this.markers[i]._mpShown) { counts[r]++; }
       }
       return counts;
     },
 
     choroplethLayer: function (options) {
-      var self = this, map = this.map, colors = options.colors;
-      var regions = this.data.background && this.data.background.admin1;
-      var counts = this.regionCounts(), breaks = [1];
+      var self = this, map = this.map, colors = options.colors, counts = [], breaks = [1];
       function classOf(n) {
         if (!n) { return -1; }
         var k = 0;
@@ -523,7 +586,7 @@
           fillOpacity: k < 0 ? 0 : 0.62
         };
       }
-      var layer = L.geoJSON(regions || { type: "FeatureCollection", features: [] }, {
+      var layer = L.geoJSON(null, {
         renderer: this.choroplethRenderer, style: style,
         onEachFeature: function (feature, l) {
           l.bindTooltip(function () {
@@ -555,6 +618,7 @@
         });
       }
       function update() {
+        if (!self.data) { return; }
         counts = self.regionCounts();
         var max = 0;
         for (var i = 0; i < counts.length; i++) { if (counts[i] > max) { max = counts[i]; } }
@@ -565,7 +629,11 @@
       this.onChange(update);
       layer.on("add", function () { legend.addTo(map); update(); });
       layer.on("remove", function () { legend.remove(); });
-      update();
+      this.whenData(function () {
+        var regions = this.data.background && this.data.background.admin1;
+        if (regions) { layer.addData(regions); }
+        update();
+      });
       this.choropleth = layer;
       window.mapperLayers.choropleth = layer;
       return layer;
@@ -575,11 +643,12 @@
 
     addSummary: function (options) {
       var self = this, control = L.control({ position: (options && options.position) || "topright" });
+      this.summaryControl = control;
       control.onAdd = function () {
         var box = h("div", "mp-panel mp-summary");
         stopEvents(box);
         var top = h("div", "mp-summary-top", null, box);
-        h("h1", "mp-title", self.data.title || "Incidents", top);
+        h("h1", "mp-title", self.options.title || "Incidents", top);
         var toggle = h("button", "mp-collapse", "\u2212", top);
         toggle.type = "button";
         toggle.title = "Hide or show the summary";
@@ -592,8 +661,8 @@
           toggle.setAttribute("aria-expanded", hidden ? "true" : "false");
         });
         var stats = h("div", "mp-stats", null, body);
-        h("strong", null, thousands(self.rows.length), stats);
-        stats.appendChild(document.createTextNode(self.rows.length === 1 ? " incident" : " incidents"));
+        h("strong", null, thousands(self.n), stats);
+        stats.appendChild(document.createTextNode(self.n === 1 ? " incident" : " incidents"));
         if (self.data.days) {
           var span = isoDay(self.data.days[0]);
           if (self.data.days[1] !== self.data.days[0]) { span += " \u2013 " + isoDay(self.data.days[1]); }
@@ -603,7 +672,7 @@
         var list = h("ul", "mp-legend", null, body);
         var items = [];
         self.types.forEach(function (type, index) {
-          if (!self.typeTotals[index] && type.key === "other") { return; }
+          if (!self.typeTotals[index] && (self.n || type.key === "other")) { return; }
           var li = h("li", null, null, list);
           var button = h("button", "mp-legend-item", null, li);
           button.type = "button";
@@ -628,7 +697,7 @@
             " without coordinates not shown", body);
         }
         function update() {
-          shown.textContent = self.shown === self.rows.length ? "all shown" : thousands(self.shown) + " shown";
+          shown.textContent = self.shown === self.n ? "all shown" : thousands(self.shown) + " shown";
           items.forEach(function (item) {
             var total = self.typeTotals[item.index], visible = self.shownByType[item.index];
             item.count.textContent = visible === total ? thousands(total) : thousands(visible) + " / " + thousands(total);
@@ -641,17 +710,18 @@
         update();
         return box;
       };
-      control.addTo(this.map);
-      this.summaryControl = control;
+      this.whenData(function () { control.addTo(this.map); });
       return control;
     },
 
     addTimeFilter: function (options) {
-      var self = this, data = this.data, map = this.map;
+      var self = this, map = this.map;
       options = options || {};
-      if (!data.days && !this.undated) { return null; }
       var control = L.control({ position: options.position || "bottomleft" });
+      this.timeControl = control;
+      control.update = function () {};
       control.onAdd = function () {
+        var data = self.data;
         var box = h("div", "mp-panel mp-time");
         stopEvents(box);
         L.DomEvent.on(box, "mousedown touchstart pointerdown", L.DomEvent.stopPropagation);
@@ -663,9 +733,9 @@
           var lo = data.days[0], hi = data.days[1];
           // histogram of incidents over time
           var nbins = Math.max(1, Math.min(72, hi - lo + 1)), width = (hi - lo + 1) / nbins;
-          var bins = new Array(nbins).fill(0), cDay = self.col.day, maxBin = 0, i;
-          for (i = 0; i < self.rows.length; i++) {
-            var d = self.rows[i][cDay];
+          var bins = new Array(nbins).fill(0), days = self.cols.day, maxBin = 0, i;
+          for (i = 0; i < self.n; i++) {
+            var d = days[i];
             if (d !== null) { bins[Math.min(nbins - 1, Math.floor((d - lo) / width))]++; }
           }
           for (i = 0; i < nbins; i++) { maxBin = Math.max(maxBin, bins[i]); }
@@ -695,7 +765,7 @@
             input.value = k ? hi : lo;
             input.setAttribute("aria-label", k ? "Last date shown" : "First date shown");
           });
-          var apply = debounce(function () { self.requestSync(); }, self.rows.length > 20000 ? 180 : 40);
+          var apply = debounce(function () { self.requestSync(); }, self.n > 20000 ? 180 : 40);
           var onInput = function (e) {
             var a = +from.value, b = +to.value;
             if (a > b) {
@@ -740,8 +810,9 @@
         control.update();
         return box;
       };
-      control.addTo(map);
-      this.timeControl = control;
+      this.whenData(function () {
+        if (this.data.days || this.undated) { control.addTo(map); }
+      });
       return control;
     },
 
@@ -788,7 +859,7 @@
     },
 
     addMiniMap: function (options) {
-      var map = this.map, bg = this.data.background;
+      var self = this, map = this.map;
       options = options || {};
       var control = L.control({ position: options.position || "bottomright" });
       control.onAdd = function () {
@@ -818,6 +889,7 @@
             zoomAnimation: false, fadeAnimation: false, zoomSnap: 0.25, maxZoom: 18
           });
           control.mini = mini;
+          var bg = self.data.background;
           if (bg && bg.countries) {
             L.geoJSON(bg.countries, {
               renderer: L.canvas({ padding: 0.2 }), interactive: false,
@@ -833,14 +905,14 @@
         }, 0);
         return box;
       };
-      control.addTo(map);
       this.miniMapControl = control;
+      this.whenData(function () { control.addTo(map); });
       return control;
     }
   };
 
   window.MapperApp = {
-    create: function (map, data, options) { return new App(map, data, options); },
+    create: function (map, source, options) { return new App(map, source, options); },
     isoDay: isoDay,
     niceBreaks: niceBreaks
   };
