@@ -100,7 +100,7 @@ def build_map(incidents: Any, *, title: str = "mapper incidents", heatmap: bool 
     fmap = OfflineMap(location=center, zoom_start=5 if lats else 2, tiles=None,
                       control_scale=True, zoom_control=True)
     fmap.options.update(maxZoom=MAX_ZOOM, minZoom=1)   # folium gives max_zoom to tiles only
-    fmap.get_root().title = html.escape(title)
+    fmap.get_root().title = html.escape(" ".join(title.split()))
 
     app = IncidentApp(text, options, encoding=encoding).add_to(fmap)
     AppLayer(app, "backgroundLayer", {"attribution": "Boundaries: Natural Earth"},
