@@ -1,69 +1,987 @@
-"""Articles -> incidents (first, keyword-based version)."""
+"""Articles -> incidents: statements, types, dates, places, actors, weapons, figures, merging.
+
+The extractor shares one spaCy pass with place recognition: the NER pipeline's Doc gives the
+place mentions and the sentences; only the incident sentences whose places or actors need it
+go through the dependency parser (so extraction adds little to geoparsing time).
+
+>>> from mapper.incidents import extract_incidents            # doctest: +SKIP
+>>> [(i.event_type, i.location) for i in extract_incidents(article)]   # doctest: +SKIP
+[('Explosions/Remote violence', 'Izyum')]
+"""
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import logging
 import re
+from dataclasses import dataclass, field, replace
 from typing import Iterable, Iterator
 
-from mapper.model import Article, Incident, ResolvedMention
+from mapper.incidents.actors import Actors
+from mapper.incidents.dates import DateMention, find_dates
+from mapper.incidents.detect import Cue, Typing, classify, find_cues
+from mapper.incidents.lexicon import Lexicons, WeaponEntry, load_lexicons
+from mapper.incidents.locate import COUNTRY, DISTRICT, REGION, SETTLEMENT, Locator, PlaceCandidate, Where, \
+    level_of, precision_of
+from mapper.incidents.numbers import Numbers
+from mapper.model import Article, Incident, Mention, Place, ResolvedMention
 
 __all__ = ["Extractor", "extract_incidents", "extract_many"]
 
-_SENT = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
-_TRIGGERS = [
-    ("Strategic developments", "Disrupted weapons use", r"\b(intercept\w*|shot down|downed)\b"),
-    ("Explosions/Remote violence", "Air/drone strike", r"\b(drone|air ?strike|bomb\w*|shahed|uav)\b"),
-    ("Explosions/Remote violence", "Shelling/artillery/missile attack",
-     r"\b(shell\w*|artillery|missile\w*|rocket\w*|strik\w*|struck|explo\w*|attack\w*|hit)\b"),
-    ("Protests", "Peaceful protest", r"\b(protest\w*|rall\w*|demonstrat\w*)\b"),
-]
+log = logging.getLogger(__name__)
+
+_SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+(?=\s|$)|\n|$)")
+_EXPLOSIONS = "Explosions/Remote violence"
+_SD = "Strategic developments"
+
+
+@dataclass
+class _Statement:
+    index: int
+    start: int
+    end: int
+    text: str
+    cues: list[Cue]
+    dates: list[DateMention]
+    sdoc: object = None
+
+
+@dataclass
+class _Candidate:
+    index: int
+    start: int
+    end: int
+    notes: str
+    typing: Typing
+    aggregate: bool
+    date: dt.date | None
+    date_source: str                 # explicit, inherited, article, conflict, none
+    time_precision: int
+    where: Where | None
+    own_place: bool
+    weapons: list[WeaponEntry]
+    counts: dict[str, int]
+    fatalities: int | None
+    injured: int | None
+    actor1: str = ""
+    actor2: str = ""
+    target: str = ""
+    conflicts: list[str] = field(default_factory=list)
+    attached: bool = False
+    confidence: float = 0.5
+    members: int = 1
+    notes_score: float = 0.0
+
+    @property
+    def strong(self) -> bool:
+        return self.typing.strong
+
+    @property
+    def soft_date(self) -> bool:
+        return self.date_source in ("inherited", "article", "none", "conflict")
+
+
+def _iso3(gazetteer, cc: str, cache: dict) -> str:
+    if cc not in cache:
+        row = gazetteer.conn.execute("SELECT iso3 FROM countries WHERE iso2 = ?", (cc.upper(),)).fetchone()
+        cache[cc] = row[0] if row and row[0] else (cc.upper() or "XXX")
+    return cache[cc]
 
 
 class Extractor:
-    def __init__(self, geoparser=None, use_spacy: bool = True):
+    """Extracts incidents from articles; build once, reuse for many articles.
+
+    Parameters
+    ----------
+    geoparser : mapper.geoparse.Geoparser, optional
+        Recognition and resolution (a default one is built, with spaCy when ``use_spacy``).
+    use_spacy : bool
+        Use spaCy (NER for places, the parser for roles) when no geoparser is given.
+    parse : bool
+        Run the dependency parser on incident statements that need it.
+    lexicons : Lexicons, optional
+    """
+
+    def __init__(self, geoparser=None, use_spacy: bool = True, parse: bool = True, lexicons: Lexicons | None = None):
         if geoparser is None:
             from mapper.geoparse import Geoparser
 
             geoparser = Geoparser(use_spacy=use_spacy)
         self.geoparser = geoparser
+        self.gazetteer = geoparser.gazetteer
+        self.lex = lexicons or load_lexicons()
+        self.numbers = Numbers(self.lex)
+        self.demonyms = self.gazetteer.demonym_countries()
+        country_names = dict(self.gazetteer.conn.execute("SELECT iso2, name FROM countries").fetchall())
+        self.country_names = country_names
+        self.actors = Actors(self.lex, self.demonyms, country_names)
+        self.locator = Locator(self.lex, self.gazetteer, self.lex.weapon_pattern)
+        self.nlp = geoparser.recognizer.nlp
+        self._parse = parse and self.nlp is not None
+        self._parser = None
+        self._geocoder = None
+        self._iso3: dict[str, str] = {}
+        self._admin_cache: dict[str, Place | None] = {}
+        conf = self.lex.setting("confidence", default={})
+        self.conf = {k: float(v) for k, v in conf.items() if not k.startswith("_")}
+        self.max_parse_tokens = int(self.lex.setting("parse", "max_tokens", default=80))
+        self.min_parse_entities = int(self.lex.setting("parse", "min_entities", default=2))
+        self._modality = self.lex.pattern("modality")
+        self._embed = [m.lower() for m in self.lex.words.get("embed_markers", ())]
+        self._report_verbs = re.compile(
+            r"\b(?:" + "|".join(re.escape(w) for w in sorted(self.lex.words.get("report_date_verbs", ()), key=len, reverse=True))
+            + r")\s+(?:on\s+|late\s+|early\s+|last\s+|this\s+)?$", re.IGNORECASE)
+        self._reference = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in self.lex.words.get("reference_words", ()))
+                                     + r")\s+(?:[\w\-]+\s+){0,2}$", re.IGNORECASE)
 
-    def extract(self, article: Article, resolved: list[ResolvedMention] | None = None) -> list[Incident]:
+    # ------------------------------------------------------------------ public
+    def extract(self, article: Article, doc=None, resolved: list[ResolvedMention] | None = None) -> list[Incident]:
+        """The incidents of one article (``doc``: a spaCy Doc of its text from the NER pipeline)."""
+        if not article.text or not article.text.strip():
+            return []
         if resolved is None:
-            resolved = self.geoparser.parse(article)
-        places = [r for r in resolved if r.place is not None]
-        out = []
-        seen = set()
-        for m in _SENT.finditer(article.text):
-            sentence = m.group(0)
-            for event_type, sub, pattern in _TRIGGERS:
-                if re.search(pattern, sentence, re.I):
-                    break
+            doc, resolved, unknown = self._geoparse(article, doc)
+        else:
+            unknown = self._unknown(article.text, [r.mention for r in resolved], doc)
+        return self._extract(article, doc, resolved, unknown)
+
+    def extract_many(self, articles: Iterable[Article], batch_size: int = 32) -> Iterator[tuple[Article, list[Incident]]]:
+        batch: list[Article] = []
+        for article in articles:
+            batch.append(article)
+            if len(batch) >= batch_size:
+                yield from self._flush(batch)
+                batch = []
+        if batch:
+            yield from self._flush(batch)
+
+    def _flush(self, batch: list[Article]):
+        if self.nlp is None:
+            for article in batch:
+                yield article, self.extract(article)
+            return
+        docs = self.nlp.pipe((a.text for a in batch), batch_size=32)
+        for article, doc in zip(batch, docs):
+            yield article, self.extract(article, doc=doc)
+
+    # ------------------------------------------------------------------ geoparsing
+    def _geoparse(self, article: Article, doc):
+        recognizer = self.geoparser.recognizer
+        if doc is None and recognizer.nlp is not None:
+            doc = recognizer.nlp(article.text)
+        mentions = recognizer.mentions(article, doc=doc)
+        extra, unknown = self._supplement(article.text, mentions, doc)
+        if extra:
+            mentions = sorted(mentions + extra, key=lambda m: m.start)
+        resolved = self.geoparser.resolver.resolve(article, mentions)
+        return doc, resolved, unknown
+
+    def _blocked_spans(self, doc) -> list[tuple[int, int]]:
+        if doc is None:
+            return []
+        return [(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("PERSON", "ORG", "NORP", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW")]
+
+    def _common(self, word: str) -> float:
+        from mapper.recognize import _common_word
+
+        return _common_word(word)
+
+    def _candidate_names(self, text: str, mentions: list[Mention], doc):
+        known = [(m.start, m.end) for m in mentions]
+        blocked = self._blocked_spans(doc)
+        return self.locator.unknown_names(text, 0, len(text), known, blocked, self._common)
+
+    def _supplement(self, text: str, mentions: list[Mention], doc):
+        """Place-like names next to place prepositions that recognition missed: gazetteer names
+        become extra mentions (resolved with the others), the rest unknown places."""
+        extra, unknown = [], []
+        for s, e, name, kind, reference in self._candidate_names(text, mentions, doc):
+            if self.gazetteer.has_name(name):
+                extra.append(Mention(s, e, name, "GAZ", None))
             else:
-                continue
-            local = [r for r in places if m.start() <= r.mention.start < m.end()]
-            local = [r for r in local if r.place.feature_code != "PCLI"] or local
-            if not local:
-                local = [r for r in places if r.place.feature_code != "PCLI"] or places
-            if not local:
-                continue
-            place = local[0].place
-            key = (event_type, sub, place.geonameid)
-            if key in seen:
-                continue
-            seen.add(key)
-            number = int(hashlib.sha1(f"{article.id}:{len(out)}".encode()).hexdigest()[:8], 16) % 10**8
-            out.append(Incident(
-                event_id_cnty=f"{place.country_code or 'XX'}{number}", event_date=article.date,
-                time_precision=1, event_type=event_type, sub_event_type=sub,
-                latitude=place.lat, longitude=place.lon,
-                geo_precision=1 if place.feature_class == "P" else 3, location=place.name,
-                country_code=place.country_code, admin1=place.admin1, admin2=place.admin2,
-                admin1_code=place.admin1_code, admin2_code=place.admin2_code, feature_code=place.feature_code,
-                geonameid=place.geonameid, notes=sentence.strip(), source=article.title or article.id,
-                source_title=article.title or "", source_url=article.url or "", source_date=article.date,
-                article_id=article.id, confidence=0.3))
+                unknown.append((s, e, name, kind, reference))
+        return extra, unknown
+
+    def _unknown(self, text, mentions, doc):
+        return [u for u in self._candidate_names(text, mentions, doc) if not self.gazetteer.has_name(u[2])]
+
+    # ------------------------------------------------------------------ statements
+    def _sentences(self, text: str, doc) -> list[tuple[int, int]]:
+        spans = []
+        if doc is not None and (doc.has_annotation("SENT_START") or doc.has_annotation("DEP")):
+            for sent in doc.sents:
+                spans.append((sent.start_char, sent.end_char))
+        else:
+            for m in _SENTENCE.finditer(text):
+                if m.group(0).strip():
+                    spans.append((m.start(), m.end()))
+        # split sentences at line breaks (headlines, captions, embeds)
+        out = []
+        for s, e in spans:
+            pos = s
+            for m in re.finditer(r"\n\s*", text[s:e]):
+                if text[pos:s + m.start()].strip():
+                    out.append((pos, s + m.start()))
+                pos = s + m.end()
+            if text[pos:e].strip():
+                out.append((pos, e))
         return out
 
+    def _is_embed(self, stext: str) -> bool:
+        low = stext.lower()
+        return any(marker in low for marker in self._embed)
+
+    def _usable_cues(self, stext: str, cues: list[Cue]) -> tuple[list[Cue], bool]:
+        """Drop cues in a modal or hypothetical clause; say whether the strong ones only refer back."""
+        kept, referring = [], []
+        for cue in cues:
+            before = stext[max(0, cue.start - 60):cue.start]
+            clause = re.split(r"[,;:()\"“”]", before)[-1]
+            if self._modality is not None:
+                hit = None
+                for m in self._modality.finditer(clause):
+                    if m.group(0).lower() == "may" and re.match(r"\s*\d", clause[m.end():]):
+                        continue
+                    hit = m
+                if hit is not None and len(clause[hit.end():].split()) <= 6:
+                    continue
+            if cue.strength == "strong" and self._reference.search(before[-40:]):
+                referring.append(cue)
+                continue
+            kept.append(cue)
+        strong_kept = [c for c in kept if c.strength == "strong"]
+        aggregate = bool(referring) and not strong_kept
+        return kept + referring if aggregate else kept, aggregate
+
+    # ------------------------------------------------------------------ dates
+    def _event_dates(self, stext: str, dates: list[DateMention], sdoc=None) -> list[DateMention]:
+        out = []
+        for d in dates:
+            before = stext[max(0, d.start - 40):d.start]
+            if self._report_verbs.search(before):
+                continue
+            if sdoc is not None:
+                span = sdoc.char_span(d.start, d.end, alignment_mode="expand")
+                if span is not None and span.root.head.lower_ in self.locator.speech_words and span.root.dep_ in ("npadvmod", "pobj", "prep"):
+                    head = span.root.head
+                    if head.lower_ in self.locator.speech_words:
+                        continue
+            out.append(d)
+        return out
+
+    @staticmethod
+    def _bound(stext: str, d: DateMention, cues: list[Cue]) -> bool:
+        for c in cues:
+            if c.strength != "strong":
+                continue
+            if d.end <= c.start and re.fullmatch(r"\s*(?:['’]s)?\s*(?:[\w\-]+\s+){0,2}", stext[d.end:c.start]) and \
+                    re.search(r"['’]s", stext[d.start:c.start]):
+                return True      # "Monday's strike", "Monday's ATACMS strike"
+            if c.end <= d.start and re.fullmatch(r"\s*(?:on|in|late on|early on|overnight on|on the night of)?\s*", stext[c.end:d.start]):
+                return True      # "struck on November 23"
+        return False
+
+    # ------------------------------------------------------------------ weapons
+    def _weapons(self, stext: str) -> tuple[list[WeaponEntry], list[tuple[int, int, WeaponEntry]]]:
+        found = []
+        if self.lex.weapon_pattern is None:
+            return [], []
+        for m in self.lex.weapon_pattern.finditer(stext):
+            entry = self.lex.weapon_for(m.group(0))
+            if entry is None:
+                continue
+            if entry.air_defence:
+                before = stext[max(0, m.start() - 40):m.start()].lower()
+                after = stext[m.end():m.end() + 50].lower()
+                if re.search(r"(?:positions? of|battery|division|at|on|against|targeting|destroyed|hit|struck)\s+(?:an?\s+|the\s+)?$", before) or \
+                        re.match(r"^\s*(?:s\b|\w*\s*)?(?:anti-air|air[\s\-]defen[cs]e|missile system|system|battery|division|launcher|radar|complex|battalion)", after):
+                    continue
+            if re.match(r"^[\s\-]*(?:[\w\-]+\s+){0,2}?(?:system|battery|battalion|division|launcher|complex|radar|unit|base|depot|"
+                        r"production|factory|plant|crew|operator|positions?)s?\b", stext[m.end():m.end() + 40], re.I) and \
+                    not re.match(r"^\s*(?:strikes?|attacks?|hit|struck)", stext[m.end():m.end() + 20], re.I):
+                continue
+            if entry.name == "Aerial bomb" and re.match(r"(?i)bomb", m.group(0)) and re.search(r"(?i)car\s+$|roadside\s+$", stext[max(0, m.start() - 12):m.start()]):
+                continue
+            found.append((m.start(), m.end(), entry))
+        specific_classes = {e.weapon_class for _, _, e in found if not e.generic}
+        chosen: list[WeaponEntry] = []
+        for _, _, e in found:
+            if e.generic and e.weapon_class in specific_classes:
+                continue
+            if e not in chosen:
+                chosen.append(e)
+        # among generics of one class keep the most specific wording ("Ballistic missile" over "Missile")
+        out = []
+        for e in chosen:
+            if e.generic and any(o.generic and o.weapon_class == e.weapon_class and len(o.name) > len(e.name)
+                                 and e.name.lower() in o.name.lower() for o in chosen):
+                continue
+            out.append(e)
+        return out, found
+
+    # ------------------------------------------------------------------ places
+    def _place_candidates(self, article: Article, st: _Statement, resolved: list[ResolvedMention], unknown, dateline_span):
+        text = article.text
+        cue_spans = [(st.start + c.start, st.start + c.end) for c in st.cues]
+        cands = []
+        for rm in resolved:
+            m = rm.mention
+            if m.start < st.start or m.end > st.end:
+                continue
+            if dateline_span and m.start < dateline_span[1]:
+                continue
+            if rm.place is None:
+                if m.label in ("GPE", "LOC") and not self.locator.excluded_text(m.text):
+                    cands.append(PlaceCandidate(m.start, m.end, m.text, None, SETTLEMENT, m.label))
+                continue
+            if self.locator.excluded_text(m.text):
+                continue
+            if re.fullmatch(r"[A-Z]{1,3}|[A-Z]\.[A-Z]\.?", m.text) and level_of(rm.place) != COUNTRY:
+                continue           # "US" resolved to a French village
+            cands.append(PlaceCandidate(m.start, m.end, m.text, rm.place, level_of(rm.place), m.label))
+        for s, e, name, kind, reference in unknown:
+            if s >= st.start and e <= st.end and not (dateline_span and s < dateline_span[1]):
+                if any(c.start < e and s < c.end for c in cands):
+                    continue
+                c = PlaceCandidate(s, e, name, None, SETTLEMENT, "UNK", near=kind in ("near", "direction"))
+                if kind == "direction":
+                    c = replace(c, role="location", reference=self._lookup_reference(reference, resolved))
+                elif kind in ("settlement", "apposition"):
+                    c = replace(c, role="location")
+                cands.append(c)
+        out = []
+        for c in cands:
+            c = self.locator.text_role(text, c.start, c.end, c, cue_spans) if c.role == "other" or c.label != "UNK" else c
+            if st.sdoc is not None:
+                c = self.locator.syntax_role(st.sdoc, st.start, c, cue_spans)
+            out.append(c)
+        return out
+
+    def _lookup_reference(self, name: str | None, resolved) -> Place | None:
+        if not name:
+            return None
+        from mapper.resolve import place_from_candidate
+
+        found = self.gazetteer.lookup(name, limit=20)
+        if not found:
+            return None
+        countries = {r.place.country_code for r in resolved if r.place is not None}
+        admin1s = {r.place.admin1_code for r in resolved if r.place is not None}
+        found.sort(key=lambda c: (f"{c.country_code}.{c.admin1_code}" not in admin1s, c.country_code not in countries,
+                                  c.feature_class != "P", -c.population))
+        return place_from_candidate(found[0])
+
+    def _admin1_place(self, code: str) -> Place | None:
+        if code not in self._admin_cache:
+            from mapper.resolve import place_from_candidate
+
+            cand = self.gazetteer.admin1(code) if code else None
+            self._admin_cache[code] = place_from_candidate(cand) if cand else None
+        return self._admin_cache[code]
+
+    def _where_from(self, cand: PlaceCandidate, context: dict) -> Where | None:
+        if cand.place is not None:
+            level = cand.level
+            return Where(location=cand.place.name, point=cand.place, precision=precision_of(level, cand.near),
+                         level=level, source="statement")
+        # an unknown name: the town it is near, else the enclosing district or region
+        if cand.reference is not None:
+            return Where(location=cand.text, point=cand.reference, precision=2, level=SETTLEMENT, source="statement",
+                         unresolved=True, notes=[f"{cand.text} is not in the gazetteer; placed at {cand.reference.name}"])
+        region = context.get("region")
+        district = context.get("district")
+        if district is not None:
+            return Where(location=cand.text, point=district, precision=2, level=SETTLEMENT, source="statement",
+                         unresolved=True, notes=[f"{cand.text} is not in the gazetteer; placed at {district.name}"])
+        if region is not None:
+            return Where(location=cand.text, point=region, precision=3, level=SETTLEMENT, source="statement",
+                         unresolved=True, notes=[f"{cand.text} is not in the gazetteer; placed at {region.name}"])
+        return None
+
+    def _context_regions(self, st_cands: list[PlaceCandidate], article_ctx: dict, previous: Where | None) -> dict:
+        """The district and region an unknown name of this statement lies in."""
+        region = district = None
+        usable = [c for c in st_cands if c.place is not None and c.role not in ("speaker", "actor", "modifier")]
+        for c in sorted(usable, key=lambda c: -c.level):
+            if c.level == DISTRICT and district is None:
+                district = c.place
+            if c.level == REGION and region is None:
+                region = c.place
+        if region is None and district is not None:
+            region = self._admin1_place(district.admin1_code)
+        if region is None:
+            for c in usable:
+                if c.level == SETTLEMENT and c.place.admin1_code:
+                    region = self._admin1_place(c.place.admin1_code)
+                    break
+        if region is None and previous is not None and previous.point.admin1_code:
+            region = self._admin1_place(previous.point.admin1_code)
+        if region is None:
+            region = article_ctx.get("region")
+        if district is None and region is not None:
+            districts = article_ctx.get("districts", {}).get(region.admin1_code, [])
+            if len(districts) == 1:
+                district = districts[0]
+        return {"region": region, "district": district}
+
+    def _article_context(self, resolved: list[ResolvedMention]) -> dict:
+        from collections import Counter
+
+        tally: Counter[str] = Counter()
+        districts: dict[str, list[Place]] = {}
+        for rm in resolved:
+            p = rm.place
+            if p is None or not p.admin1_code:
+                continue
+            level = level_of(p)
+            if level == COUNTRY:
+                continue
+            if re.fullmatch(r"[A-Z]{1,3}", rm.mention.text):
+                continue
+            tally[p.admin1_code] += 1
+            if level == DISTRICT:
+                bucket = districts.setdefault(p.admin1_code, [])
+                if all(d.geonameid != p.geonameid for d in bucket):
+                    bucket.append(p)
+        region = None
+        if tally:
+            region = self._admin1_place(tally.most_common(1)[0][0])
+        return {"region": region, "districts": districts}
+
+    # ------------------------------------------------------------------ datelines
+    def _dateline(self, article: Article) -> tuple[Where | None, tuple[int, int] | None]:
+        text = article.text
+        m = re.match(r"\s*([^\n.!?:—–]{2,90}?)\s*(?:\.(?:\s|$)|\s[—–-]{1,2}\s|:\s|\n)", text)
+        if not m:
+            return None, None
+        seg = m.group(1).strip()
+        words = re.findall(r"[^\W\d_][\w'’\-]*", re.sub(r"\([^)]*\)", " ", seg))
+        if not words or len(words) > 8 or not any(w[0].isupper() for w in words):
+            return None, None
+        allowed = {"of", "near", "city", "region", "oblast", "district", "raion", "rayon", "area", "vicinity", "outskirts",
+                   "village", "town", "the", "and", "south", "north", "east", "west", "central", "centre", "center",
+                   "northern", "southern", "eastern", "western", "suburb", "suburbs", "microdistrict", "province",
+                   "settlement", "in", "outside", "st", "street", "frontline", "border", "oblast'", "krai", "republic",
+                   "southeast", "southwest", "northeast", "northwest", "ap", "afp", "reuters"}
+        if any(not w[0].isupper() and w.lower() not in allowed for w in words):
+            return None, None
+        if find_cues(self.lex, seg):
+            return None, None
+        geocoder = self._geocoder
+        if geocoder is None:
+            from gazetteer.geocoder import LocalGeocoder
+
+            geocoder = self._geocoder = LocalGeocoder(self.gazetteer, fuzzy=True)
+        try:
+            cand, info = geocoder.resolve(seg)
+        except Exception:  # pragma: no cover - a geocoder failure must not stop extraction
+            log.debug("dateline geocoding failed for %r", seg, exc_info=True)
+            return None, None
+        if cand is None:
+            return None, None
+        from mapper.resolve import place_from_candidate
+
+        place = place_from_candidate(cand)
+        level = level_of(place)
+        parsed = info.get("parsed")
+        near = bool(getattr(parsed, "relative", False)) or bool(info.get("fallback"))
+        name = place.name
+        if info.get("fallback") and parsed is not None and parsed.main:
+            name = parsed.main[0]
+            level = SETTLEMENT
+        where = Where(location=name, point=place, precision=precision_of(level, near) if not info.get("fallback") else
+                      (2 if level_of(place) >= DISTRICT else 3), level=level, source="dateline",
+                      unresolved=bool(info.get("fallback")))
+        return where, (m.start(1), m.end(1))
+
+    # ------------------------------------------------------------------ the pass over an article
+    def _extract(self, article: Article, doc, resolved: list[ResolvedMention], unknown) -> list[Incident]:
+        text = article.text
+        base = article.date
+        dateline, dateline_span = self._dateline(article)
+        article_ctx = self._article_context(resolved)
+        statements: list[_Statement] = []
+        for i, (s, e) in enumerate(self._sentences(text, doc)):
+            stext = text[s:e]
+            if self._is_embed(stext):
+                continue
+            cues = find_cues(self.lex, stext)
+            dates = find_dates(stext, base)
+            statements.append(_Statement(i, s, e, stext, cues, dates))
+        if not any(st.cues for st in statements):
+            return []
+        self._parse_statements(statements, resolved, unknown)
+
+        candidates: list[_Candidate] = []
+        last_date: tuple[dt.date, int] | None = None
+        previous_where: Where | None = None
+        for st in statements:
+            event_dates = self._event_dates(st.text, st.dates, st.sdoc)
+            cues, aggregate = self._usable_cues(st.text, st.cues)
+            if not cues:
+                good = [d for d in event_dates if d.date is not None]
+                if good and len({d.date for d in good}) == 1:
+                    last_date = (good[0].date, good[0].precision)
+                continue
+            cand = self._candidate(article, st, cues, aggregate, event_dates, last_date, previous_where,
+                                   resolved, unknown, dateline, dateline_span, article_ctx)
+            if cand is None:
+                continue
+            if cand.date_source == "explicit" and cand.date is not None:
+                last_date = (cand.date, cand.time_precision)
+            if cand.own_place and cand.where is not None and not cand.aggregate and cand.where.level >= REGION:
+                previous_where = cand.where
+            candidates.append(cand)
+        merged = _merge(candidates)
+        return self._finish(article, merged)
+
+    def _parse_statements(self, statements: list[_Statement], resolved, unknown) -> None:
+        if not self._parse:
+            return
+        need = []
+        for st in statements:
+            if not st.cues or len(st.text.split()) > self.max_parse_tokens:
+                continue
+            places = sum(1 for r in resolved if st.start <= r.mention.start < st.end)
+            places += sum(1 for u in unknown if st.start <= u[0] < st.end)
+            if places >= self.min_parse_entities or (places >= 1 and len(self.actors.find(st.text)) >= 1):
+                need.append(st)
+        if not need:
+            return
+        if self._parser is None:
+            from mapper.nlp import load_spacy
+
+            self._parser = load_spacy(("parser",)) or False
+        if not self._parser:
+            return
+        for st, sdoc in zip(need, self._parser.pipe(st.text for st in need)):
+            st.sdoc = sdoc
+
+    def _candidate(self, article, st: _Statement, cues, aggregate, event_dates, last_date, previous_where,
+                   resolved, unknown, dateline, dateline_span, article_ctx) -> _Candidate | None:
+        stext = st.text
+        weapons, weapon_hits = self._weapons(stext)
+        weapon_classes = {w.weapon_class for w in weapons}
+        actor_mentions = self.actors.find(stext)
+        targets = self.actors.targets(stext)
+        actor_mentions = [a for a in actor_mentions
+                          if not any(t.start <= a.start and a.end <= t.end and (t.end - t.start) > (a.end - a.start) for t in targets)]
+        anchor_cue = next((c for c in cues if c.strength == "strong"), cues[0])
+        anchor = anchor_cue.start
+
+        # places
+        pcands = self._place_candidates(article, st, resolved, unknown, dateline_span)
+        for c in pcands:
+            c.score = self.locator.score(c, st.start + anchor)
+        usable = [c for c in pcands if c.score != float("-inf")]
+        # weapons are not places ("Pantsir"), nor are places inside weapon names
+        usable = [c for c in usable if not any(st.start + s <= c.start and c.end <= st.start + e for s, e, _ in weapon_hits)]
+        context = self._context_regions(pcands, article_ctx, previous_where)
+        where, own, attached = None, False, False
+        for c in sorted(usable, key=lambda c: -c.score):
+            where = self._where_from(c, context)
+            if where is not None:
+                own, attached = True, c.attached
+                break
+        if where is not None and where.level == COUNTRY:
+            # a country is a last resort when the statement also names a region of it elsewhere
+            pass
+        if where is None:
+            if dateline is not None:
+                where = dateline
+            elif previous_where is not None:
+                where = self._generalise(previous_where)
+            elif article_ctx.get("region") is not None:
+                region = article_ctx["region"]
+                where = Where(location=region.name, point=region, precision=3, level=REGION, source="article")
+
+        # actors (a place acting, "Ukraine attacked", is an actor)
+        typing_probe = classify(cues, weapon_classes)
+        if typing_probe is None:
+            return None
+        actor1, actor2, state_actor, civilian_target, target = self._actors(
+            stext, anchor, actor_mentions, targets, pcands, where, typing_probe)
+        typing = classify(cues, weapon_classes, state_actor=state_actor, civilian_target=civilian_target)
+        if typing is None:
+            return None
+        if typing.event_type == "Protests" and not actor1 and where is not None:
+            actor1 = self.actors.name_for("protesters", where.point.country_code)
+        if typing.event_type == "Riots" and not actor1 and where is not None:
+            actor1 = self.actors.name_for("rioters", where.point.country_code)
+        if typing.sub_event_type == "Arrests" and not actor1 and where is not None:
+            actor1 = self.actors.name_for("police", where.point.country_code)
+        if typing.sub_event_type == "Protest with intervention" and not actor2 and where is not None:
+            actor2 = self.actors.name_for("police", where.point.country_code)
+
+        # dates
+        conflicts = []
+        distinct = {d.date for d in event_dates if d.date is not None}
+        future = [d for d in event_dates if d.date is None]
+        date, precision, source = None, 1, "none"
+        if future:
+            conflicts.append("date after the article's: " + ", ".join(d.text for d in future))
+        if len(distinct) == 1:
+            d = next(d for d in event_dates if d.date is not None)
+            date, precision, source = d.date, d.precision, "explicit"
+        elif len(distinct) > 1:
+            bound = {d.date: d for d in event_dates if d.date is not None and self._bound(stext, d, cues)}
+            conflicts.append("dates disagree: " + ", ".join(f"{d.text} = {d.date.isoformat()}" for d in event_dates if d.date))
+            if len(bound) == 1:
+                d = next(iter(bound.values()))
+                date, precision, source = d.date, d.precision, "conflict"
+            else:
+                date, precision, source = None, 3, "conflict"
+        elif future and last_date is None:
+            date, precision, source = None, 3, "conflict"
+        elif last_date is not None:
+            date, precision, source = last_date[0], last_date[1], "inherited"
+        elif article.date is not None:
+            date, precision, source = article.date, 1, "article"
+        if source in ("inherited", "article") and future:
+            source = "conflict"
+
+        # figures
+        counts, count_conflicts = ({}, [])
+        if weapon_hits or re.search(r"(?i)\b(?:missiles?|drones?|rockets?|shells?|bombs?|projectiles?)\b", stext):
+            counts, count_conflicts = self.numbers.counts(stext)
+        fatalities, injured, casualty_conflicts = self.numbers.casualties(stext)
+        conflicts += count_conflicts + casualty_conflicts
+
+        if where is None:
+            return None
+        cand = _Candidate(
+            index=st.index, start=st.start, end=st.end, notes=" ".join(stext.split()), typing=typing,
+            aggregate=aggregate or bool(self.lex.aggregate and self.lex.aggregate.search(stext)),
+            date=date, date_source=source, time_precision=precision if date else 3, where=where, own_place=own,
+            weapons=weapons, counts=counts, fatalities=fatalities, injured=injured, actor1=actor1, actor2=actor2,
+            target=target, conflicts=conflicts, attached=attached)
+        cand.notes_score = _information(cand)
+        return cand
+
+    def _generalise(self, where: Where) -> Where:
+        """A previous incident's place, widened to its region (an inherited place is vague)."""
+        point = where.point
+        if where.level > REGION and point.admin1_code:
+            region = self._admin1_place(point.admin1_code)
+            if region is not None:
+                return Where(location=region.name, point=region, precision=3, level=REGION, source="inherited")
+        return replace(where, source="inherited", notes=[])
+
+    def _actors(self, stext, anchor, actor_mentions, targets, pcands, where, typing_probe):
+        actor1 = actor2 = ""
+        state_actor = None
+        civilian_target = False
+        loc_cc = where.point.country_code if where is not None else None
+        a1_country = None
+        for a in actor_mentions:
+            role = self.actors.role(a.kind)
+            before = stext[max(0, a.start - 25):a.start].lower()
+            agent = bool(re.search(r"\bby\s+(?:the\s+)?$", before))
+            aimed = bool(re.search(r"\b(?:at|on|targeting|targeted|toward|towards|hit|struck|shelled|attacked)\s+(?:the\s+)?(?:\w+\s+)?$", before))
+            if role == "armed" and not actor1 and (agent or (a.start < anchor and not aimed)):
+                actor1 = self.actors.name(a) if a.country else ""
+                state_actor = self.actors.is_state(a.kind)
+                a1_country = a.country
+                if not actor1 and a.kind in ("police", "militants", "rioters") and loc_cc:
+                    actor1 = self.actors.name(a, loc_cc)
+                continue
+            if role == "civilian" and a.kind == "civilians":
+                civilian_target = True
+            if not actor2 and a.start > anchor - 40 and (aimed or role == "civilian") and actor1 != self.actors.name(a, loc_cc):
+                if a.kind == "protesters" and typing_probe.event_type not in ("Protests", "Riots"):
+                    continue
+                actor2 = self.actors.name(a, None if role == "armed" else loc_cc)
+        # a country or capital acting ("Ukraine attacked", "Moscow launched") is the attacker
+        if not actor1:
+            for c in pcands:
+                if c.role == "actor" and c.place is not None and c.start - 0 >= 0:
+                    actor1 = self.actors.name_for("military", c.place.country_code)
+                    a1_country = c.place.country_code
+                    state_actor = True
+                    break
+        if not actor1:
+            # "Russian shelling", "Ukrainian drone attack": a demonym right before the trigger
+            m = re.search(r"([A-Z][a-z]+)(?:[\s\-]+[\w\-]+){0,2}\s*$", stext[max(0, anchor - 40):anchor])
+            if m:
+                cc = self.demonyms.get(m.group(1).lower())
+                if cc:
+                    actor1 = self.actors.name_for("military", cc)
+                    a1_country, state_actor = cc, True
+        target = ""
+        tgt = None
+        for t in targets:
+            if t.start >= anchor - 60:
+                tgt = t
+                break
+        if tgt is None and targets:
+            tgt = targets[0]
+        if tgt is not None:
+            target = self._target_phrase(stext, tgt)
+            if tgt.kind == "civilians":
+                civilian_target = True
+            if not actor2 and loc_cc:
+                if tgt.kind == "military" and loc_cc != a1_country:
+                    actor2 = self.actors.name_for("military", loc_cc)
+                elif tgt.kind == "civilians":
+                    actor2 = self.actors.name_for("civilians", loc_cc)
+        if not actor2 and civilian_target and loc_cc:
+            actor2 = self.actors.name_for("civilians", loc_cc)
+        return actor1, actor2, state_actor, civilian_target, target
+
+    def _target_phrase(self, stext: str, tgt) -> str:
+        start, end = tgt.start, tgt.end
+        # "positions of an S-400 air defense system division"
+        m = re.match(r"\s+of\s+(?:an?\s+|the\s+)?", stext[end:end + 80])
+        if m and tgt.text.lower() in ("position", "positions", "battery", "division", "battalion"):
+            pos = end + m.end()
+            stop = {"with", "in", "at", "on", "near", "and", "by", "from", "that", "which", "who", "after", "as", "to"}
+            taken = 0
+            for w in re.finditer(r"[\w\-]+", stext[pos:pos + 80]):
+                if w.group(0).lower() in stop or taken >= 6 or re.search(r"[,.;:]", stext[pos:pos + w.start()]):
+                    break
+                taken += 1
+                end = pos + w.end()
+        words = stext[:start].split()
+        keep = 0
+        for w in reversed(words[-4:]):
+            if re.search(r"[A-Z0-9\-]", w) or w.lower() in ("air", "defense", "defence", "residential", "apartment", "military",
+                                                              "civilian", "power", "energy", "oil", "ammunition", "private",
+                                                              "administrative", "industrial", "high-rise", "multi-storey", "local"):
+                if w.endswith((",", ".", ";")):
+                    break
+                keep += 1
+            else:
+                break
+        if keep:
+            prefix = " ".join(words[-keep:])
+            start = stext.rfind(prefix, 0, start + 1)
+        return " ".join(stext[start:end].split()).strip(" ,.;")
+
+    # ------------------------------------------------------------------ output
+    def _confidence(self, c: _Candidate) -> float:
+        w = self.conf
+        score = w.get("base_strong", 0.6) if c.strong else w.get("base_weak", 0.35)
+        if c.date_source == "explicit":
+            score += w.get("explicit_date", 0.1)
+        if c.where is not None and c.own_place and c.where.level >= DISTRICT:
+            score += w.get("specific_place", 0.1)
+        if c.weapons:
+            score += w.get("weapon", 0.05)
+        if c.attached:
+            score += w.get("syntax_link", 0.1)
+        if not c.own_place:
+            score += w.get("inherited_place", -0.15)
+        if c.where is not None and c.where.level == COUNTRY:
+            score += w.get("country_place", -0.2)
+        if c.where is not None and c.where.unresolved:
+            score += w.get("unresolved_place", -0.05)
+        if c.conflicts:
+            score += w.get("conflict", -0.3)
+        return round(max(w.get("minimum", 0.05), min(w.get("maximum", 0.95), score)), 3)
+
+    def _finish(self, article: Article, candidates: list[_Candidate]) -> list[Incident]:
+        out = []
+        used_ids: set[str] = set()
+        for c in candidates:
+            where = c.where
+            p = where.point
+            weapon = ", ".join(w.name for w in c.weapons)
+            notes = c.notes
+            extra = list(where.notes) + c.conflicts
+            if extra:
+                notes = f"{notes} [{'; '.join(dict.fromkeys(extra))}]"
+            key = f"{article.id}|{c.date}|{c.typing.event_type}|{c.typing.sub_event_type}|{where.key}"
+            number = int(hashlib.sha1(key.encode("utf-8")).hexdigest()[:12], 16) % 10_000_000
+            iso3 = _iso3(self.gazetteer, p.country_code, self._iso3) if p.country_code else "XXX"
+            event_id = f"{iso3}{number:07d}"
+            k = 1
+            while event_id in used_ids:
+                k += 1
+                event_id = f"{iso3}{number:07d}-{k}"
+            used_ids.add(event_id)
+            admin1 = p.admin1 if level_of(p) != COUNTRY else ""
+            admin2 = p.admin2 if level_of(p) > REGION else ""
+            out.append(Incident(
+                event_id_cnty=event_id, event_date=c.date, time_precision=c.time_precision,
+                event_type=c.typing.event_type, sub_event_type=c.typing.sub_event_type,
+                latitude=p.lat, longitude=p.lon, geo_precision=where.precision, location=where.location,
+                country=self.country_names.get(p.country_code, ""), country_code=p.country_code,
+                admin1=admin1 or (p.name if level_of(p) == REGION else ""),
+                admin2=admin2 or (p.name if level_of(p) == DISTRICT else ""),
+                admin1_code=p.admin1_code, admin2_code=p.admin2_code if level_of(p) > REGION else "",
+                feature_code=p.feature_code, actor1=c.actor1, actor2=c.actor2, weapon=weapon, target=c.target,
+                fatalities=c.fatalities, injured=c.injured, counts=dict(c.counts), geonameid=p.geonameid,
+                notes=notes, source=article.title or article.id, source_title=article.title or "",
+                source_url=article.url or "", source_date=article.date, article_id=article.id,
+                confidence=self._confidence(c)))
+        return out
+
+
+# ---------------------------------------------------------------------- merging
+
+def _compatible_type(a: _Candidate, b: _Candidate) -> bool:
+    ta, tb = a.typing, b.typing
+    if (ta.event_type, ta.sub_event_type) == (tb.event_type, tb.sub_event_type):
+        return True
+    if not ta.strong or not tb.strong:
+        return ta.event_type == tb.event_type or _EXPLOSIONS in (ta.event_type, tb.event_type)
+    pair = {ta.event_type, tb.event_type}
+    if pair == {_EXPLOSIONS, _SD} and "Disrupted weapons use" in (ta.sub_event_type, tb.sub_event_type):
+        return True
+    return ta.event_type == tb.event_type == _EXPLOSIONS
+
+
+def _contains(outer: Where, inner: Where) -> bool:
+    """Whether ``inner`` lies in ``outer`` (same place, or inside its country / region / district)."""
+    if outer.key == inner.key:
+        return True
+    po, pi = outer.point, inner.point
+    if po.country_code != pi.country_code:
+        return False
+    if outer.level == COUNTRY:
+        return True
+    if outer.level == REGION:
+        return bool(po.admin1_code) and po.admin1_code == pi.admin1_code and inner.level >= REGION
+    if outer.level == DISTRICT:
+        return bool(po.admin2_code) and po.admin2_code == pi.admin2_code and inner.level >= DISTRICT
+    if outer.level == SETTLEMENT and inner.unresolved and not outer.unresolved:
+        return False
+    return False
+
+
+def _absorb(target: _Candidate, other: _Candidate) -> None:
+    """Fold ``other`` into ``target``: the more specific place, the explicit date, the max figures."""
+    t_where, o_where = target.where, other.where
+    if o_where is not None and other.own_place and (
+            not target.own_place or t_where is None or o_where.level > t_where.level
+            or (o_where.level == t_where.level and o_where.precision < t_where.precision)):
+        target.where, target.own_place = o_where, True
+        target.attached = target.attached or other.attached
+    if target.date_source != "explicit" and other.date_source == "explicit":
+        target.date, target.date_source, target.time_precision = other.date, other.date_source, other.time_precision
+    if not target.typing.strong and other.typing.strong:
+        target.typing = other.typing
+    elif target.typing.sub_event_type == "Disrupted weapons use" and other.typing.event_type == _EXPLOSIONS:
+        target.typing = other.typing
+    for key, value in other.counts.items():
+        target.counts[key] = max(value, target.counts.get(key, 0))
+    for attr in ("fatalities", "injured"):
+        a, b = getattr(target, attr), getattr(other, attr)
+        if b is not None and (a is None or b > a):
+            setattr(target, attr, b)
+    names = [w.name for w in target.weapons]
+    for w in other.weapons:
+        if w.name not in names:
+            target.weapons.append(w)
+    specific = {w.weapon_class for w in target.weapons if not w.generic}
+    target.weapons = [w for w in target.weapons if not (w.generic and w.weapon_class in specific)]
+    for attr in ("actor1", "actor2", "target"):
+        if not getattr(target, attr) and getattr(other, attr):
+            setattr(target, attr, getattr(other, attr))
+    if target.actor2 == target.actor1:
+        target.actor2 = other.actor2 if other.actor2 != target.actor1 else ""
+    # the best notes: the statement with the most to say
+    if other.notes_score > target.notes_score:
+        target.notes, target.notes_score = other.notes, other.notes_score
+        if other.target:
+            target.target = other.target
+    target.conflicts += [c for c in other.conflicts if c not in target.conflicts]
+    target.members += other.members
+    target.aggregate = target.aggregate and other.aggregate
+
+
+def _information(c: _Candidate) -> float:
+    return (2 * c.typing.strong + (c.date_source == "explicit") + (c.own_place and c.where is not None and c.where.level >= DISTRICT)
+            + len(c.counts) + (c.fatalities is not None) + (c.injured is not None) + bool(c.weapons) + 0.5 * bool(c.actor1)
+            - 2 * bool(c.conflicts))
+
+
+def _merge(cands: list[_Candidate]) -> list[_Candidate]:
+    alive = list(cands)
+
+    def best_target(c: _Candidate, pool: list[_Candidate], rule) -> _Candidate | None:
+        options = [t for t in pool if t is not c and rule(c, t)]
+        if not options:
+            return None
+        return min(options, key=lambda t: (t.date_source != "explicit", not t.own_place, abs(t.index - c.index),
+                                           t.index > c.index))
+
+    # 1. repeats: same date, type and place
+    out: list[_Candidate] = []
+    for c in alive:
+        twin = next((t for t in out if t.date == c.date and t.typing.event_type == c.typing.event_type
+                     and t.typing.sub_event_type == c.typing.sub_event_type and t.where.key == c.where.key
+                     and t.own_place == c.own_place), None)
+        if twin is not None:
+            _absorb(twin, c)
+        else:
+            out.append(c)
+    alive = out
+
+    # 2. dependent statements (no place of their own and a soft date, or weak, or summaries)
+    #    fold into the nearest compatible incident
+    def dependent_rule(c, t):
+        return _compatible_type(c, t) and (t.own_place or t.date_source == "explicit") and (
+            c.where is None or t.where is None or _contains(c.where, t.where) or _contains(t.where, c.where)
+            or not c.own_place)
+
+    changed = True
+    while changed:
+        changed = False
+        for c in sorted(alive, key=lambda c: (c.own_place, c.date_source == "explicit", c.typing.strong,
+                                              c.where.level if c.where else 0)):
+            dependent = (not c.own_place and (c.soft_date or not c.typing.strong)) or c.aggregate or \
+                (c.soft_date and not c.typing.strong)
+            if not dependent:
+                continue
+            t = best_target(c, alive, dependent_rule)
+            if t is None:
+                continue
+            _absorb(t, c)
+            alive.remove(c)
+            changed = True
+            break
+
+    # 3. vague places: a region- or country-level statement folds into a compatible incident
+    #    inside it on the same date (or with a soft date), e.g. "in the Kursk region" + "near X"
+    def vague_rule(c, t):
+        if not (_compatible_type(c, t) and t.where is not None and c.where is not None):
+            return False
+        if not (c.where.level < t.where.level or (c.where.level == t.where.level and c.where.unresolved == t.where.unresolved
+                                                   and c.where.key == t.where.key)):
+            if not (t.where.unresolved and t.where.point.geonameid == c.where.point.geonameid):
+                return False
+        inside = _contains(c.where, t.where) or (t.where.unresolved and (
+            t.where.point.admin1_code == c.where.point.admin1_code and c.where.level <= REGION
+            or t.where.point.geonameid == c.where.point.geonameid))
+        same_day = c.date == t.date or c.soft_date or t.soft_date and t.date is None
+        return inside and same_day
+
+    changed = True
+    while changed:
+        changed = False
+        for c in sorted(alive, key=lambda c: (c.where.level if c.where else 0, not c.soft_date)):
+            t = best_target(c, alive, vague_rule)
+            if t is None:
+                continue
+            _absorb(t, c)
+            alive.remove(c)
+            changed = True
+            break
+
+    # 4. a country-level summary is absorbed by any compatible incident in that country
+    for c in [c for c in alive if c.where is not None and c.where.level == COUNTRY]:
+        options = [t for t in alive if t is not c and t.where is not None and t.where.level > COUNTRY
+                   and t.where.point.country_code == c.where.point.country_code and _compatible_type(c, t)]
+        if options:
+            t = min(options, key=lambda t: abs(t.index - c.index))
+            _absorb(t, c)
+            alive.remove(c)
+    alive.sort(key=lambda c: c.index)
+    return alive
+
+
+# ---------------------------------------------------------------------- module API
 
 _default: dict[bool, Extractor] = {}
 
@@ -75,14 +993,23 @@ def _extractor(use_spacy: bool = True) -> Extractor:
 
 
 def extract_incidents(article: Article, geoparser=None) -> list[Incident]:
-    """The incidents an article reports (an empty list when it reports none)."""
+    """The incidents an article reports (an empty list when it reports none).
+
+    ``geoparser``: a :class:`mapper.geoparse.Geoparser` to use instead of the shared default.
+    """
     if geoparser is not None:
-        return Extractor(geoparser).extract(article)
+        key = id(geoparser)
+        ex = _by_geoparser.get(key)
+        if ex is None or ex.geoparser is not geoparser:
+            ex = _by_geoparser[key] = Extractor(geoparser)
+        return ex.extract(article)
     return _extractor(True).extract(article)
 
 
+_by_geoparser: dict[int, Extractor] = {}
+
+
 def extract_many(articles: Iterable[Article], use_spacy: bool = True) -> Iterator[tuple[Article, list[Incident]]]:
-    """(article, incidents) for each article, in order."""
+    """(article, incidents) for each article, in order; spaCy runs in batches."""
     ex = _extractor(use_spacy)
-    for article in articles:
-        yield article, ex.extract(article)
+    yield from ex.extract_many(articles)

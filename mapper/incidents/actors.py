@@ -1,0 +1,151 @@
+"""Actors and targets: actor words of ``actors.json`` -> ACLED-style actor names.
+
+>>> from mapper.incidents.lexicon import load_lexicons
+>>> demonyms = {"ukrainian": "UA", "russian": "RU"}
+>>> actors = Actors(load_lexicons(), demonyms, {"UA": "Ukraine", "RU": "Russia"})
+>>> [(a.text, actors.name(a)) for a in actors.find("Ukrainian forces fired at Russian troops")]
+[('Ukrainian forces', 'Military Forces of Ukraine (2019-)'), ('Russian troops', 'Military Forces of Russia (2000-)')]
+>>> actors.name_for("civilians", "UA")
+'Civilians (Ukraine)'
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from mapper.incidents.lexicon import compile_terms
+
+__all__ = ["Actors", "ActorMention", "TargetMention"]
+
+_WHO = r"(?P<who>(?:the\s+)?[A-Z][\w.’'\-]*(?:\s+[A-Z][\w.’'\-]*){0,2})"
+
+
+def _norm(text: str) -> str:
+    text = re.sub(r"^the\s+", "", text.strip(), flags=re.IGNORECASE)
+    text = re.sub(r"['’]s$", "", text)
+    return re.sub(r"[.\s]+", " ", text).strip().lower()
+
+
+@dataclass(frozen=True)
+class ActorMention:
+    start: int
+    end: int
+    text: str
+    kind: str
+    country: str | None      # ISO2, when the words say whose
+
+
+@dataclass(frozen=True)
+class TargetMention:
+    start: int
+    end: int
+    text: str
+    kind: str                # military, civilians, infrastructure
+
+
+class Actors:
+    def __init__(self, lex, demonyms: dict[str, str], country_names: dict[str, str]):
+        self.lex = lex
+        spec = lex.actors
+        self.kinds = spec.get("kinds", {})
+        self.state_forces = spec.get("state_forces", {})
+        self.police_forces = spec.get("police_forces", {})
+        self.country_names = country_names
+        self.lookup: dict[str, str] = {}
+        for name, iso2 in demonyms.items():
+            self.lookup.setdefault(_norm(name), iso2)
+        for iso2, name in country_names.items():
+            self.lookup.setdefault(_norm(name), iso2)
+        for alias, iso2 in (("us", "US"), ("u s", "US"), ("usa", "US"), ("america", "US"), ("uk", "GB"),
+                            ("britain", "GB"), ("kiev", "UA"), ("kyiv", "UA"), ("moscow", "RU"), ("kremlin", "RU")):
+            self.lookup.setdefault(alias, iso2)
+        self._group_patterns: list[tuple[str, re.Pattern]] = []
+        for kind, templates in spec.get("groups", {}).items():
+            alternatives = []
+            for template in templates:
+                pieces = []
+                for token in template.split():
+                    if token in ("{demonym}", "{country}"):
+                        pieces.append(_WHO)
+                    elif token in ("{demonym}'s", "{country}'s"):
+                        pieces.append(_WHO + r"['’]s")
+                    else:
+                        pieces.append("(?i:" + re.escape(token) + ")")
+                alternatives.append(r"[\s\-]+".join(pieces))
+            for regex in sorted(alternatives, key=len, reverse=True):
+                self._group_patterns.append((kind, re.compile(r"(?<![\w\-])" + regex + r"(?![\w])")))
+        self._generic = [(kind, compile_terms(terms)) for kind, terms in spec.get("generic", {}).items()]
+        self._targets = [(kind, compile_terms(terms, plural=False)) for kind, terms in spec.get("targets", {}).items()]
+
+    def country_of(self, who: str) -> str | None:
+        return self.lookup.get(_norm(who))
+
+    def find(self, text: str) -> list[ActorMention]:
+        """Actor phrases, longest first, without overlaps; country-specific groups before generic words."""
+        found: list[ActorMention] = []
+        taken: list[tuple[int, int]] = []
+        for kind, pattern in self._group_patterns:
+            for m in pattern.finditer(text):
+                # "who" may swallow capitalised words before the demonym: keep the last that is one.
+                who = m.group("who")
+                words = who.split()
+                country = None
+                offset = 0
+                for i in range(len(words)):
+                    candidate = " ".join(words[i:])
+                    country = self.country_of(candidate)
+                    if country:
+                        offset = len(" ".join(words[:i])) + (1 if i else 0)
+                        break
+                if not country:
+                    continue
+                start = m.start("who") + offset if m.start("who") == m.start() else m.start()
+                if any(start < e and s < m.end() for s, e in taken):
+                    continue
+                found.append(ActorMention(start, m.end(), text[start:m.end()], kind, country))
+                taken.append((start, m.end()))
+        for kind, pattern in self._generic:
+            if pattern is None:
+                continue
+            for m in pattern.finditer(text):
+                if any(m.start() < e and s < m.end() for s, e in taken):
+                    continue
+                found.append(ActorMention(m.start(), m.end(), m.group(0), kind, None))
+                taken.append((m.start(), m.end()))
+        found.sort(key=lambda a: a.start)
+        return found
+
+    def targets(self, text: str) -> list[TargetMention]:
+        found: list[TargetMention] = []
+        for kind, pattern in self._targets:
+            if pattern is None:
+                continue
+            for m in pattern.finditer(text):
+                found.append(TargetMention(m.start(), m.end(), m.group(0), kind))
+        found.sort(key=lambda t: (t.start, -(t.end - t.start)))
+        out: list[TargetMention] = []
+        for t in found:
+            if out and t.start < out[-1].end:
+                continue
+            out.append(t)
+        return out
+
+    def is_state(self, kind: str) -> bool | None:
+        spec = self.kinds.get(kind)
+        return None if spec is None else bool(spec.get("state"))
+
+    def role(self, kind: str) -> str:
+        return self.kinds.get(kind, {}).get("role", "other")
+
+    def name_for(self, kind: str, country: str | None) -> str:
+        """The ACLED-style name of an actor kind in a country ('' when the country is unknown)."""
+        spec = self.kinds.get(kind)
+        if spec is None or not country:
+            return ""
+        country_name = self.country_names.get(country, country)
+        forces = self.state_forces.get(country, f"Military Forces of {country_name}")
+        police = self.police_forces.get(country, f"Police Forces of {country_name}")
+        return spec["template"].format(country=country_name, forces=forces, police=police)
+
+    def name(self, actor: ActorMention, default_country: str | None = None) -> str:
+        return self.name_for(actor.kind, actor.country or default_country)
