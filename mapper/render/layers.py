@@ -138,7 +138,8 @@ def load_background(lats: Sequence[float], lons: Sequence[float], path: str | os
     country_geoms = np.concatenate([world, near])
     country_fc = _features(world, [{"name": _str(n)} for n in countries["name"][~is_focus]], 2)
     # the countries with incidents are seen close up: keep 3 decimals
-    country_fc["features"] += _features(near, [{"name": _str(n)} for n in countries["name"][is_focus]], 3)["features"]
+    country_fc["features"] += _features(near, [{"name": _str(n), "focus": 1} for n in countries["name"][is_focus]],
+                                        3)["features"]
     for index, feature in enumerate(country_fc["features"]):
         feature["id"] = index
 

@@ -507,15 +507,17 @@
         if (bg && bg.countries) {
           group.addLayer(L.geoJSON(bg.countries, {
             renderer: renderer, interactive: false, attribution: options.attribution || "",
-            style: function () {
-              return { color: "#8e8a80", weight: 0.9, fillColor: "#f7f5f0", fillOpacity: 1 };
+            style: function (feature) {
+              // the countries with incidents stand out a little from the rest of the world
+              var focus = feature.properties.focus;
+              return { color: "#857f73", weight: focus ? 1.3 : 0.9, fillColor: focus ? "#fcfbf8" : "#f1eee6", fillOpacity: 1 };
             }
           }));
         }
         if (bg && bg.admin1) {
           group.addLayer(L.geoJSON(bg.admin1, {
             renderer: renderer, interactive: false,
-            style: function () { return { color: "#b8b2a4", weight: 0.6, fill: false }; }
+            style: function () { return { color: "#bdb6a6", weight: 0.7, fill: false }; }
           }));
         }
         if (bg && bg.labels) { group.addLayer(this._labelLayer(bg.labels)); }
@@ -583,7 +585,7 @@
         return {
           color: k < 0 ? "#9c9689" : "#7a5a3a", weight: k < 0 ? 0.4 : 0.8, opacity: 0.8,
           fillColor: k < 0 ? "#000" : colors[Math.round(k * (colors.length - 1) / Math.max(breaks.length - 1, 1))],
-          fillOpacity: k < 0 ? 0 : 0.62
+          fillOpacity: k < 0 ? 0 : 0.5
         };
       }
       var layer = L.geoJSON(null, {
