@@ -358,7 +358,10 @@ def build_gazetteer(path: str | os.PathLike | None = None, *, progress: bool = T
         })
         conn.commit()
         for kind, args in replay_imports:
+            # Keep the record even when its files are gone now, so a later rebuild can try again.
             _replay(conn, kind, args)
+            conn.execute("INSERT INTO imports (kind, args, at) VALUES (?, ?, ?)",
+                         (kind, args, dt.datetime.now(dt.timezone.utc).isoformat()))
         conn.execute("ANALYZE")
         conn.commit()
     except BaseException:

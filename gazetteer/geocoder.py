@@ -46,20 +46,32 @@ _KIND_BONUS = {0: 1.0, 1: 0.0, 2: -0.5, 3: -3.0}
 _FEATURE_BONUS = {"PCLI": 2.0, "PPLC": 1.0, "ADM1": 0.5, "PPLA": 0.7, "PPLA2": 0.3, "ADM2": 0.0}
 
 
+def importances(pool: list[Candidate]) -> list[float]:
+    """Prior plausibility of each candidate among those sharing its name, before any context."""
+    towns_in_unit1 = {(o.country_code, o.admin1_code) for o in pool if o.feature_class == "P"}
+    towns_in_unit2 = {(o.country_code, o.admin1_code, o.admin2_code) for o in pool if o.feature_class == "P"}
+    official = [o.geonameid for o in pool if o.name_kind == 0]
+    out = []
+    for c in pool:
+        score = (math.log10(1 + c.population) + _FEATURE_BONUS.get(c.feature_code, 0.0)
+                 + _KIND_BONUS.get(c.name_kind, -1.0))
+        if c.feature_class == "A" and c.feature_code != "PCLI":
+            # A unit's population is the sum of its places; and a town named like its unit is what
+            # the bare name means (Kyiv, Mykolaiv, Kursk).
+            score -= 0.5
+            inside = ((c.country_code, c.admin1_code) in towns_in_unit1 if c.feature_code == "ADM1"
+                      else (c.country_code, c.admin1_code, c.admin2_code) in towns_in_unit2)
+            if inside:
+                score -= 3.0
+        if c.name_kind >= 1 and any(g != c.geonameid for g in official):
+            # An official name of one place beats an alternate spelling of another (Uman vs Oman).
+            score -= 2.5 if c.feature_code == "PCLI" else 1.0
+        out.append(score)
+    return out
+
+
 def importance(c: Candidate, pool: list[Candidate]) -> float:
-    """Prior plausibility of a candidate among those sharing its name, before any context."""
-    score = math.log10(1 + c.population) + _FEATURE_BONUS.get(c.feature_code, 0.0) + _KIND_BONUS.get(c.name_kind, -1.0)
-    if c.feature_class == "A" and c.feature_code != "PCLI":
-        # A unit's population is the sum of its places; and a town named like its unit is what
-        # the bare name means (Kyiv, Mykolaiv, Kursk).
-        score -= 0.5
-        if any(o.feature_class == "P" and o.country_code == c.country_code and o.admin1_code == c.admin1_code
-               and (c.feature_code == "ADM1" or o.admin2_code == c.admin2_code) for o in pool):
-            score -= 3.0
-    if c.name_kind >= 1 and any(o.name_kind == 0 and o.geonameid != c.geonameid for o in pool):
-        # An official name of one place beats an alternate spelling of another (Uman vs Oman).
-        score -= 2.5 if c.feature_code == "PCLI" else 1.0
-    return score
+    return importances([c] + [o for o in pool if o is not c])[0]
 
 
 def context_fit(c: Candidate, context: list[Candidate]) -> float:
@@ -89,8 +101,8 @@ def score_candidates(candidates: Iterable[Candidate], context: list[Candidate],
     """Candidates with their scores, best first: prior importance + 2 x context agreement + focus."""
     pool = list(candidates)
     scored = []
-    for c in pool:
-        score = importance(c, pool) + 2 * context_fit(c, context)
+    for c, prior in zip(pool, importances(pool)):
+        score = prior + 2 * context_fit(c, context)
         if focus:
             score += 3.0 * focus.get(c.country_code, 0.0)
         scored.append((score, c))

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
 
+import regex
+
 from gazetteer.admin_names import ADMIN_TYPE_WORDS
 from gazetteer.index import Gazetteer
 from gazetteer.normalize import normalize_name
@@ -19,6 +21,17 @@ __all__ = ["Recognizer", "gazetteer_names"]
 
 # Dotted abbreviations ("U.S.", "W.Va.") are one token; so are hyphenated and apostrophised names.
 _TOKEN = re.compile(r"(?:[A-Z][a-z]?\.){2,}|[^\W\d_]+(?:['’ʼ\-][^\W\d_]+)*", re.UNICODE)
+_WORD = r"\p{Lu}[\p{L}\p{M}]*(?:['’ʼ\-][\p{L}\p{M}]+)*"
+_ABBREVIATION = r"(?:\p{Lu}\p{Ll}?\.){2,}"
+_CONTINUATION = r"(?:" + "|".join(sorted({"de", "del", "da", "do", "dos", "das", "la", "le", "les", "of", "on", "upon",
+                                         "am", "an", "der", "al", "el", "sur", "en", "y", "i", "di", "du", "des",
+                                         "bin", "ibn", "na", "nad", "pod", "oblast", "oblast'", "oblast’", "region",
+                                         "province", "district", "raion", "rayon", "governorate", "state", "county",
+                                         "krai", "kray", "republic", "prefecture", "department", "municipality"},
+                                        key=len, reverse=True)) + r")"
+_CAPITALISED_RUN = regex.compile(
+    rf"(?<![\p{{L}}\p{{M}}])(?:{_ABBREVIATION}|{_WORD})(?:[ \-](?:{_ABBREVIATION}|{_WORD}|{_CONTINUATION}(?![\p{{L}}\p{{M}}])))*")
+_PREVIOUS_WORD = regex.compile(r"([\p{L}]+)\.?\s+$")
 _POSSESSIVE = re.compile(r"['’]s?$")
 # Lowercase words allowed inside a multi-word place name.
 _CONNECTORS = {"de", "del", "da", "do", "dos", "das", "la", "le", "les", "of", "on", "upon", "am", "an", "der",
@@ -43,12 +56,24 @@ _SENTENCE_END = re.compile(r"[.!?:;\"“”]\s*$|^\s*$|\n\s*$")
 
 
 @lru_cache(maxsize=4)
-def gazetteer_names(gazetteer_path: str) -> frozenset[str]:
-    """Every normalized name in the gazetteer except admin short forms (loaded once per process)."""
+def gazetteer_names(gazetteer_path: str) -> tuple[frozenset[str], dict[str, int]]:
+    """Every normalized name in the gazetteer except admin-2 short forms, and for each first
+    word the most words a name starting with it has (loaded once per process)."""
     gz = Gazetteer.open(gazetteer_path)
     rows = gz.conn.execute("SELECT DISTINCT norm FROM names WHERE name_kind < 3 OR geonameid IN "
                            "(SELECT geonameid FROM places WHERE feature_code IN ('ADM1','PCLI'))")
-    return frozenset(r[0] for r in rows)
+    names = frozenset(r[0] for r in rows)
+    first_words: dict[str, int] = {}
+    for name in names:
+        words = name.split(" ")
+        if first_words.get(words[0], 0) < len(words):
+            first_words[words[0]] = min(len(words), _MAX_TOKENS)
+    return names, first_words
+
+
+@lru_cache(maxsize=200_000)
+def _normalize_token(token: str) -> str:
+    return token.lower() if token.isascii() and token.isalpha() else normalize_name(token)
 
 
 def _zipf(word: str) -> float:
@@ -84,7 +109,7 @@ class Recognizer:
 
     def __init__(self, gazetteer: Gazetteer, use_spacy: bool = True):
         self.gazetteer = gazetteer
-        self.names = gazetteer_names(str(gazetteer.path))
+        self.names, self.first_words = gazetteer_names(str(gazetteer.path))
         self.demonyms = gazetteer.demonym_countries()
         self.nlp = None
         if use_spacy:
@@ -93,72 +118,81 @@ class Recognizer:
             self.nlp = load_spacy(("ner",))
 
     # -- gazetteer matcher -------------------------------------------------
-    def _tokens(self, text: str) -> list[_Token]:
+    def _tokens(self, text: str, offset: int = 0) -> list[_Token]:
         out = []
         for m in _TOKEN.finditer(text):
             word = m.group(0)
-            end = m.end()
+            end = m.end() + offset
             possessive = _POSSESSIVE.search(word) if len(word) > 2 and word[-2:] in ("'s", "’s") else None
             if possessive:
                 end -= len(possessive.group(0))
                 word = word[: len(word) - len(possessive.group(0))]
-            out.append(_Token(m.start(), end, word))
+            out.append(_Token(m.start() + offset, end, word))
         return out
 
     def _is_sentence_start(self, text: str, start: int) -> bool:
         return bool(_SENTENCE_END.search(text[max(0, start - 3):start]))
 
     def gazetteer_mentions(self, text: str) -> list[Mention]:
-        tokens = self._tokens(text)
         found: list[Mention] = []
-        i = 0
-        n = len(tokens)
-        while i < n:
-            tok = tokens[i]
-            if not tok.text[0].isupper():
-                i += 1
-                continue
-            matched = None
-            for length in range(min(_MAX_TOKENS, n - i), 0, -1):
-                span = tokens[i:i + length]
-                last = span[-1]
-                if not (last.text[0].isupper() or last.text.lower() in _TYPE_WORDS):
+        # Only runs of capitalised words (with connectors and unit words inside) can be names;
+        # lowercase prose is skipped by the regex engine, not by Python.
+        for run in _CAPITALISED_RUN.finditer(text):
+            tokens = self._tokens(run.group(0), run.start())
+            n = len(tokens)
+            norms = [_normalize_token(t.text) for t in tokens]
+            i = 0
+            while i < n:
+                tok = tokens[i]
+                longest = self.first_words.get(norms[i], 0) if tok.text[0].isupper() else 0
+                if not longest:
+                    i += 1
                     continue
-                if any(not (t.text[0].isupper() or t.text.lower() in _CONNECTORS) for t in span[1:-1]):
-                    continue
-                # Tokens of one name are separated by a space or a hyphen only.
-                if any(not re.fullmatch(r"[ \-]?", text[a.end:b.start]) for a, b in zip(span, span[1:])):
-                    continue
-                key = normalize_name(text[tok.start:last.end])
-                if key in self.names:
-                    matched = (tok.start, last.end, length)
-                    break
-            if matched:
-                start, end, length = matched
-                surface = text[start:end]
-                if self._keep_gazetteer_match(text, start, surface, tokens, i):
-                    found.append(Mention(start, end, surface, "GAZ", _hint(surface)))
-                i += length
-            else:
-                i += 1
+                limit = min(longest, n - i)
+                # Tokens of one name are joined by a single space or hyphen.
+                run_length = 1
+                while run_length < limit and text[tokens[i + run_length - 1].end:tokens[i + run_length].start] in (" ", "-"):
+                    run_length += 1
+                matched = 0
+                for length in range(run_length, 0, -1):
+                    last = tokens[i + length - 1].text
+                    if length > 1 and not (last[0].isupper() or last.lower() in _TYPE_WORDS):
+                        continue
+                    key = norms[i] if length == 1 else " ".join(norms[i:i + length])
+                    if key in self.names:
+                        matched = length
+                        break
+                if matched:
+                    start, end = tok.start, tokens[i + matched - 1].end
+                    surface = text[start:end]
+                    if self._keep_gazetteer_match(text, start, surface, key):
+                        found.append(Mention(start, end, surface, "GAZ", _hint(surface)))
+                    i += matched
+                else:
+                    i += 1
         return found
 
-    def _keep_gazetteer_match(self, text: str, start: int, surface: str, tokens, index: int) -> bool:
-        key = normalize_name(surface)
+    def _keep_gazetteer_match(self, text: str, start: int, surface: str, key: str) -> bool:
         if key in _NEVER:
             return False
-        if index > 0 and tokens[index - 1].text.lower().rstrip(".") in _PERSON_TITLES:
+        before = _PREVIOUS_WORD.search(text, max(0, start - 24), start)
+        if before and before.group(1).lower() in _PERSON_TITLES:
             return False
-        words = key.split()
-        if len(words) == 1:
-            common = _common_word(key)
-            if self._is_sentence_start(text, start) and common >= 3.0:
+        if " " in key:
+            return True
+        return self._plausible_single_word(surface, key, self._is_sentence_start(text, start))
+
+    @lru_cache(maxsize=100_000)
+    def _plausible_single_word(self, surface: str, key: str, sentence_start: bool) -> bool:
+        """A one-word match that is also a common English word is kept only for a big place."""
+        common = _common_word(key)
+        if sentence_start and common >= 3.0:
+            return False
+        if common >= 3.3 or surface.isupper() and len(surface) <= 4:
+            best = self.gazetteer.lookup(surface, limit=1)
+            big = best and (best[0].population >= 200_000 or best[0].feature_code in ("PCLI", "ADM1"))
+            if not big or common >= 5.0 and best[0].feature_code not in ("PCLI",):
                 return False
-            if common >= 3.3 or surface.isupper() and len(surface) <= 4:
-                best = self.gazetteer.lookup(surface, limit=1)
-                big = best and (best[0].population >= 200_000 or best[0].feature_code in ("PCLI", "ADM1"))
-                if not big or common >= 5.0 and best[0].feature_code not in ("PCLI",):
-                    return False
         return True
 
     # -- merging -------------------------------------------------------------

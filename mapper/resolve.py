@@ -7,15 +7,14 @@ article's focus countries. Every choice keeps its score, its components and the 
 """
 from __future__ import annotations
 
-import math
 from collections import Counter
 
 from gazetteer.admin_names import strip_type_words
-from gazetteer.geocoder import context_fit, importance
+from gazetteer.geocoder import context_fit, importances
 from gazetteer.index import Candidate, Gazetteer
 from gazetteer.normalize import normalize_name
 from mapper.model import Article, Mention, Place, ResolvedMention
-from mapper.ranking.features import ArticleEvidence, candidate_features
+from mapper.ranking.features import ArticleEvidence, article_context, pool_features
 
 __all__ = ["Resolver", "place_from_candidate"]
 
@@ -69,49 +68,62 @@ class Resolver:
                 apposition[i] = i + 1
         # Pass 1: priors alone, with the countries the article names as context.
         countries = [p[0] for p in pools if p and p[0].feature_code == "PCLI"]
-        first = [self._heuristic_rank(pool, countries, {}, None)[0][1] if pool else None for pool in pools]
+        named = {c.country_code for c in countries}
+        priors = [importances(pool) if pool else [] for pool in pools]
+        first = [self._first_pick(pool, prior, named) if pool else None for pool, prior in zip(pools, priors)]
         # Focus: the countries the article's places are in, weighted by how often each is named.
         tally: Counter[str] = Counter(c.country_code for c in first if c is not None)
         total = sum(tally.values())
         focus = {cc: n / total for cc, n in tally.items()} if total else {}
         evidence = ArticleEvidence(context=[c for c in first if c is not None], focus=focus,
-                                   countries_named={c.country_code for c in countries})
+                                   countries_named={c.country_code for c in countries}, priors=priors)
         return apposition, first, evidence
 
     def mention_features(self, article: Article, mentions: list[Mention]):
         """Per mention: (candidates, feature rows), as the ranker sees them (used for training)."""
         pools = [self.candidates(m) for m in mentions]
         apposition, first, evidence = self._evidence(article, mentions, pools)
+        keys = [normalize_name(m.text) for m in mentions]
+        scores = article_context(pools, keys, first, [i for i, p in enumerate(pools) if p])
         out = []
         for i, (mention, pool) in enumerate(zip(mentions, pools)):
-            out.append((pool, self._features(i, mention, pool, mentions, first, evidence, apposition, pools)))
+            out.append((pool, self._features(i, mention, pool, first, evidence, apposition, pools, scores)))
         return out
 
-    def _features(self, i, mention, pool, mentions, first, evidence, apposition, pools):
+    def _features(self, i, mention, pool, first, evidence, apposition, pools, context_scores):
         if not pool:
             return []
-        key = normalize_name(mention.text)
-        context = [c for j, c in enumerate(first)
-                   if c is not None and j != i and normalize_name(mentions[j].text) != key]
         appositive = first[apposition[i]] if i in apposition and pools[apposition[i]] else None
-        pops = [math.log10(1 + c.population) for c in pool]
-        order = sorted(range(len(pool)), key=lambda k: -pool[k].population)
-        rank = {k: r for r, k in enumerate(order)}
-        return [candidate_features(c, pool, pops, mention, context, evidence, appositive, rank[k])
-                for k, c in enumerate(pool)]
+        return pool_features(pool, mention, context_scores[i], evidence, appositive, evidence.priors[i])
 
     def resolve(self, article: Article, mentions: list[Mention]) -> list[ResolvedMention]:
         pools = [self.candidates(m) for m in mentions]
         apposition, first, evidence = self._evidence(article, mentions, pools)
+        keys = [normalize_name(m.text) for m in mentions]
+        # One representative per repeated name decides for all its repeats.
+        wanted, seen_keys = [], set()
+        for i, pool in enumerate(pools):
+            signature = (keys[i], mentions[i].hint, mentions[i].label)
+            if pool and (signature not in seen_keys or i in apposition):
+                wanted.append(i)
+                seen_keys.add(signature)
+        context_scores = article_context(pools, keys, first, wanted) if self.ranker is not None else {}
         out = []
         names_seen: dict[str, Candidate] = {}
+        decided: dict[tuple, ResolvedMention] = {}
         for i, (mention, pool) in enumerate(zip(mentions, pools)):
             if not pool:
                 out.append(ResolvedMention(mention, None, 0.0, {}, ()))
                 continue
-            rows = self._features(i, mention, pool, mentions, first, evidence, apposition, pools)
+            # Repeated mentions of one name in an article mean one place: decide it once.
+            repeat = decided.get((keys[i], mention.hint, mention.label))
+            if repeat is not None and i not in apposition:
+                out.append(ResolvedMention(mention, repeat.place, repeat.score, repeat.components, repeat.candidates))
+                continue
             if self.ranker is not None:
-                ranked = sorted(((self.ranker.score(x), c, x) for c, x in zip(pool, rows)),
+                rows = self._features(i, mention, pool, first, evidence, apposition, pools, context_scores)
+                scores = self.ranker.score_rows(rows)
+                ranked = sorted(((float(sc), c, x) for sc, c, x in zip(scores, pool, rows)),
                                 key=lambda t: (-t[0], -t[1].population, t[1].geonameid))
                 score, best, x = ranked[0]
                 components = self.ranker.contributions(x)
@@ -120,20 +132,27 @@ class Resolver:
                     pool, [c for j, c in enumerate(first) if c is not None and j != i], evidence.focus,
                     first[apposition[i]] if i in apposition else None)]
                 score, best, components = ranked[0]
-            key = normalize_name(mention.text)
-            # Repeated mentions of one name in an article mean one place.
+            key = keys[i]
             if key in names_seen and names_seen[key].geonameid != best.geonameid and not mention.hint:
                 best = names_seen[key]
                 components = {"repeat": 1.0}
             names_seen.setdefault(key, best)
-            out.append(ResolvedMention(mention, place_from_candidate(best), float(score), components,
-                                       tuple((c.geonameid, round(float(s), 3)) for s, c, _ in ranked[:10])))
+            resolved = ResolvedMention(mention, place_from_candidate(best), float(score), components,
+                                       tuple((c.geonameid, round(float(s), 3)) for s, c, _ in ranked[:10]))
+            decided.setdefault((key, mention.hint, mention.label), resolved)
+            out.append(resolved)
         return out
+
+    @staticmethod
+    def _first_pick(pool: list[Candidate], priors: list[float], countries_named: set[str]) -> Candidate:
+        """Prior plus agreement with the countries the article names: the pass-1 guess."""
+        best = max(range(len(pool)), key=lambda k: (priors[k] + 6.0 * (pool[k].country_code in countries_named),
+                                                    pool[k].population, -pool[k].geonameid))
+        return pool[best]
 
     def _heuristic_rank(self, pool, context, focus, appositive):
         ranked = []
-        for c in pool:
-            prior = importance(c, pool)
+        for c, prior in zip(pool, importances(pool)):
             ctx = context_fit(c, context) if context else 0.0
             foc = focus.get(c.country_code, 0.0)
             app = context_fit(c, [appositive]) if appositive is not None else 0.0

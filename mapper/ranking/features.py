@@ -6,9 +6,11 @@ Kept in one place so that training (:mod:`mapper.ranking.train`) and use
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from gazetteer.geocoder import context_fit, haversine_km, importance
+import numpy as np
+
+from gazetteer.geocoder import importances
 from gazetteer.index import Candidate
 from mapper.model import Mention
 
@@ -28,41 +30,138 @@ class ArticleEvidence:
     context: list[Candidate]
     focus: dict[str, float]
     countries_named: set[str]
+    priors: list[list[float]] = field(default_factory=list)   # per mention, per candidate
 
 
 _HINT_CODES = {"admin1": {"ADM1"}, "admin2": {"ADM2"}, "country": {"PCLI"}}
+EARTH_RADIUS_KM = 6371.0088
 
 
-def candidate_features(c: Candidate, pool: list[Candidate], pool_pops: list[float], mention: Mention,
-                       context: list[Candidate], evidence: ArticleEvidence, appositive: Candidate | None,
-                       pop_rank: int) -> list[float]:
-    log_pop = math.log10(1 + c.population)
+def _distance_matrix(lat1, lon1, lat2, lon2) -> np.ndarray:
+    """Great-circle km between every point of set 1 (rows) and set 2 (columns)."""
+    p1, p2 = np.radians(lat1)[:, None], np.radians(lat2)[None, :]
+    dl = np.radians(lon2)[None, :] - np.radians(lon1)[:, None]
+    a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+
+
+def _columns(items, attr):
+    return np.array([getattr(x, attr) for x in items])
+
+
+def _agreement(rows: list[Candidate], context: list[Candidate]) -> tuple[np.ndarray, np.ndarray]:
+    """Row x context matrices: agreement score (as :func:`gazetteer.geocoder.context_fit` counts
+    it for one pair) and great-circle km."""
+    same_cc = _columns(rows, "country_code")[:, None] == _columns(context, "country_code")[None, :]
+    ctx_a1 = _columns(context, "admin1_code")
+    same_a1 = (_columns(rows, "admin1_code")[:, None] == ctx_a1[None, :]) & (ctx_a1 != "")[None, :]
+    same_a2 = _columns(rows, "admin2_code")[:, None] == _columns(context, "admin2_code")[None, :]
+    same_id = _columns(rows, "geonameid")[:, None] == _columns(context, "geonameid")[None, :]
+    ctx_country = np.array([o.feature_code == "PCLI" for o in context])
+    ctx_adm2 = np.array([o.feature_code == "ADM2" for o in context])
+    ctx_town = np.array([o.feature_class == "P" for o in context])
+    km = _distance_matrix(_columns(rows, "lat").astype(float), _columns(rows, "lon").astype(float),
+                          _columns(context, "lat").astype(float), _columns(context, "lon").astype(float))
+    score = same_cc * 3.0
+    score = score + same_cc * ctx_country * 1.0
+    score = score + same_cc * ~ctx_country * same_a1 * (3.0 + ctx_adm2 * same_a2 * 2.0)
+    score = score + ctx_town * 4.0 * np.clip(1 - km / 150, 0.0, None)
+    score[same_id] = 0.0
+    km[:, ctx_country] = np.inf
+    return score, km
+
+
+_NO_NEIGHBOUR = math.log10(1 + 20000.0)
+
+
+def article_context(pools: list[list[Candidate]], keys: list[str], first: list[Candidate | None],
+                    wanted: list[int]) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    """For each wanted mention: per candidate, agreement with the article's other places (every
+    mention's first-pass pick except its own name's) and log10(1 + km) to the nearest of them.
+    One matrix operation per article instead of one per mention."""
+    out: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    ctx_index = [j for j, c in enumerate(first) if c is not None]
+    rows = [(i, c) for i in wanted for c in pools[i]]
+    if not rows:
+        return out
+    if not ctx_index:
+        for i in wanted:
+            out[i] = (np.zeros(len(pools[i])), np.full(len(pools[i]), _NO_NEIGHBOUR))
+        return out
+    context = [first[j] for j in ctx_index]
+    score, km = _agreement([c for _, c in rows], context)
+    row_mention = np.array([i for i, _ in rows])
+    row_key = np.array([keys[i] for i, _ in rows])
+    ctx_mention = np.array(ctx_index)
+    ctx_key = np.array([keys[j] for j in ctx_index])
+    own = (row_key[:, None] == ctx_key[None, :]) | (row_mention[:, None] == ctx_mention[None, :])
+    score[own] = 0.0
+    km[own] = np.inf
+    fit = np.maximum(score.max(axis=1), 0.0)
+    nearest = km.min(axis=1)
+    near = np.where(np.isfinite(nearest), np.log10(1 + np.where(np.isfinite(nearest), nearest, 0.0)), _NO_NEIGHBOUR)
+    offset = 0
+    for i in wanted:
+        n = len(pools[i])
+        out[i] = (fit[offset:offset + n], near[offset:offset + n])
+        offset += n
+    return out
+
+
+def pool_context(pool: list[Candidate], context: list[Candidate]) -> tuple[np.ndarray, np.ndarray]:
+    """Agreement and nearest-place distance of every candidate against one context list."""
+    if not context or not pool:
+        return np.zeros(len(pool)), np.full(len(pool), _NO_NEIGHBOUR)
+    score, km = _agreement(pool, context)
+    nearest = km.min(axis=1)
+    near = np.where(np.isfinite(nearest), np.log10(1 + np.where(np.isfinite(nearest), nearest, 0.0)), _NO_NEIGHBOUR)
+    return np.maximum(score.max(axis=1), 0.0), near
+
+
+def candidate_features(c: Candidate, pool: list[Candidate], mention: Mention,
+                       evidence: ArticleEvidence, prior: float, ctx: float, near: float, app: float,
+                       pop_rank: int, flags: dict) -> list[float]:
+    """One row of FEATURE_NAMES for candidate ``c``; the pool-wide quantities come precomputed."""
     code = c.feature_code
-    prior = importance(c, pool)
-    ctx = context_fit(c, context) if context else 0.0
-    app = context_fit(c, [appositive]) if appositive is not None else 0.0
     hint_codes = _HINT_CODES.get(mention.hint or "")
-    near = 0.0
-    if context:
-        nearest = min(haversine_km(c.lat, c.lon, o.lat, o.lon) for o in context if o.feature_code != "PCLI") \
-            if any(o.feature_code != "PCLI" for o in context) else 20000.0
-        near = math.log10(1 + nearest)
-    namesake = (c.feature_class == "A" and code != "PCLI" and any(
-        o.feature_class == "P" and o.country_code == c.country_code and o.admin1_code == c.admin1_code
-        and (code == "ADM1" or o.admin2_code == c.admin2_code) for o in pool))
-    alt_vs_official = c.name_kind >= 1 and any(o.name_kind == 0 and o.geonameid != c.geonameid for o in pool)
     return [
-        log_pop,
-        log_pop - max(pool_pops),
+        math.log10(1 + c.population),
+        math.log10(1 + c.population) - flags["max_log_pop"],
         float(code == "PCLI"), float(code == "ADM1"), float(code == "ADM2"), float(c.feature_class == "P"),
         float(code == "PPLC"), float(code in ("PPLA", "PPLA2")), float(code == "CONT"),
         float(c.name_kind == 0), float(c.name_kind == 1), float(c.name_kind == 2), float(c.name_kind >= 3),
-        float(alt_vs_official), float(namesake),
+        float(c.name_kind >= 1 and any(g != c.geonameid for g in flags["official_ids"])),
+        float(c.feature_class == "A" and code != "PCLI" and (
+            (c.country_code, c.admin1_code) in flags["towns1"] if code == "ADM1"
+            else (c.country_code, c.admin1_code, c.admin2_code) in flags["towns2"])),
         ctx, evidence.focus.get(c.country_code, 0.0), app,
         float(bool(hint_codes) and code in hint_codes), float(bool(hint_codes) and code not in hint_codes),
         float(mention.label == "GPE"), float(mention.label == "LOC"), float(mention.label == "FAC"),
         float(mention.label == "NORP"), float(mention.label == "GAZ"),
         float(c.country_code in evidence.countries_named), near,
         math.log10(1 + len(pool)), prior, 1.0 / (1 + pop_rank),
-        float(code == "PCLI" and sum(o.feature_code == "PCLI" for o in pool) == 1),
+        float(code == "PCLI" and flags["countries"] == 1),
     ]
+
+
+def pool_features(pool: list[Candidate], mention: Mention, context_scores: tuple[np.ndarray, np.ndarray],
+                  evidence: ArticleEvidence, appositive: Candidate | None,
+                  priors: list[float] | None = None) -> list[list[float]]:
+    """Feature rows for every candidate of one mention; ``context_scores`` from :func:`article_context`."""
+    if not pool:
+        return []
+    priors = priors if priors is not None else importances(pool)
+    fit, near = context_scores
+    app = pool_context(pool, [appositive])[0] if appositive is not None else np.zeros(len(pool))
+    log_pops = [math.log10(1 + c.population) for c in pool]
+    order = sorted(range(len(pool)), key=lambda k: -pool[k].population)
+    rank = {k: r for r, k in enumerate(order)}
+    flags = {
+        "max_log_pop": max(log_pops),
+        "official_ids": [o.geonameid for o in pool if o.name_kind == 0],
+        "towns1": {(o.country_code, o.admin1_code) for o in pool if o.feature_class == "P"},
+        "towns2": {(o.country_code, o.admin1_code, o.admin2_code) for o in pool if o.feature_class == "P"},
+        "countries": sum(o.feature_code == "PCLI" for o in pool),
+    }
+    return [candidate_features(c, pool, mention, evidence, priors[k], float(fit[k]), float(near[k]),
+                               float(app[k]), rank[k], flags) for k, c in enumerate(pool)]

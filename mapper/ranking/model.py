@@ -22,6 +22,12 @@ class LinearRanker:
     def score(self, features: list[float]) -> float:
         return self.bias + sum(w * x for w, x in zip(self.weights, features))
 
+    def score_rows(self, rows: list[list[float]]):
+        """Scores of many candidates at once."""
+        import numpy as np
+
+        return np.asarray(rows, dtype=float) @ np.asarray(self.weights) + self.bias
+
     def contributions(self, features: list[float], top: int = 4) -> dict[str, float]:
         """The features that moved this score most, for explanations."""
         parts = sorted(((n, w * x) for n, w, x in zip(self.names, self.weights, features) if x),
