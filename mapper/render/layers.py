@@ -20,9 +20,11 @@ __all__ = ["boundaries_path", "Background", "load_background"]
 
 log = logging.getLogger(__name__)
 
-WORLD_TOLERANCE = 0.2        # coverage_simplify tolerance (degrees) for countries without incidents
-WORLD_MIN_AREA = 0.05        # drop islands smaller than this (square degrees) from those countries
-FOCUS_MIN_AREA = 0.002       # ... and smaller than this from the countries with incidents
+WORLD_TOLERANCE = 0.3        # coverage_simplify tolerance (degrees) for countries without incidents
+WORLD_MIN_AREA = 0.1         # drop islands smaller than this (square degrees) from those countries
+FOCUS_MIN_AREA = 0.002       # ... and smaller than this from the countries with incidents,
+FOCUS_TOLERANCE_PER_DEGREE = 0.0025   # simplified with a tolerance growing with the country's size
+FOCUS_MAX_TOLERANCE = 0.15   # (Ukraine: about 0.02, i.e. hardly at all; Russia: 0.15)
 NEAREST_DEGREES = 0.3        # a point off the (simplified) coast joins the nearest unit this close
 
 
@@ -130,22 +132,34 @@ def load_background(lats: Sequence[float], lons: Sequence[float], path: str | os
     remap[selected_index] = np.arange(len(selected_index))
     regions = [int(remap[u]) if u >= 0 else -1 for u in unit]
 
-    # countries: hard simplification except for those with incidents
+    # the countries with incidents: their admin-1 units simplified together (shared edges stay shared),
+    # and the country outline dissolved from them, so both line up exactly
+    admin_geoms = _drop_small_parts(selected.geometry.values, FOCUS_MIN_AREA)
+    codes = selected["country_code"].to_numpy()
+    focus_outlines = {}
+    for code in focus:
+        members = np.flatnonzero(codes == code)
+        parts = admin_geoms[members]
+        tolerance = min(FOCUS_MAX_TOLERANCE, FOCUS_TOLERANCE_PER_DEGREE * float(np.sqrt(shapely.area(parts).sum())))
+        if tolerance >= 0.005:
+            parts = shapely.coverage_simplify(parts, tolerance)
+            admin_geoms[members] = parts
+        focus_outlines[code] = shapely.union_all(parts)
+    admin_fc = _features(admin_geoms, [{"name": _str(n), "code": _str(c)} for n, c in
+                                       zip(selected["name"], selected["iso_3166_2"])], 3)
+
+    # the rest of the world, simplified hard
     is_focus = countries["country_code"].isin(focus).to_numpy()
-    geoms = countries.geometry.values
-    world = shapely.coverage_simplify(_drop_small_parts(geoms[~is_focus], WORLD_MIN_AREA), WORLD_TOLERANCE)
-    near = _drop_small_parts(geoms[is_focus], FOCUS_MIN_AREA)
+    world = shapely.coverage_simplify(_drop_small_parts(countries.geometry.values[~is_focus], WORLD_MIN_AREA),
+                                      WORLD_TOLERANCE)
+    near = np.array([focus_outlines.get(code) for code in countries["country_code"][is_focus]], dtype=object)
     country_geoms = np.concatenate([world, near])
     country_fc = _features(world, [{"name": _str(n)} for n in countries["name"][~is_focus]], 2)
-    # the countries with incidents are seen close up: keep 3 decimals
+    # the countries with incidents are seen close up: 3 decimals
     country_fc["features"] += _features(near, [{"name": _str(n), "focus": 1} for n in countries["name"][is_focus]],
                                         3)["features"]
     for index, feature in enumerate(country_fc["features"]):
         feature["id"] = index
-
-    admin_geoms = _drop_small_parts(selected.geometry.values, FOCUS_MIN_AREA)
-    admin_fc = _features(admin_geoms, [{"name": _str(n), "code": _str(c)} for n, c in
-                                       zip(selected["name"], selected["iso_3166_2"])], 3)
 
     labels = []
     areas = shapely.area(country_geoms)
