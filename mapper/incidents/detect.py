@@ -29,7 +29,7 @@ __all__ = ["Cue", "Typing", "find_cues", "classify", "CUE_KINDS"]
 # The kinds classify() reads; tests check that triggers.json defines exactly these.
 CUE_KINDS = ("remote_attack", "weak_hit", "air_strike", "explosion", "ied", "grenade", "interception", "clash",
              "retake", "capture", "civilian_attack", "abduction", "protest", "intervention", "riot", "mob",
-             "arrest", "base", "agreement", "transfer", "other_development", "casualty", "damage")
+             "arrest", "base", "agreement", "transfer", "other_development", "looting", "casualty", "damage")
 
 EXPLOSIONS = "Explosions/Remote violence"
 BATTLES = "Battles"
@@ -139,6 +139,8 @@ def classify(cues: list[Cue], weapon_classes: set[str], *, state_actor: bool | N
         return Typing(SD, "Disrupted weapons use", True, cue)
     if "arrest" in kinds:
         return Typing(SD, "Arrests", True, _first(cues, "arrest"))
+    if "looting" in kinds:
+        return Typing(SD, "Looting/property destruction", True, _first(cues, "looting"))
     for kind, sub in (("agreement", "Agreement"), ("base", "Headquarters or base established"),
                       ("transfer", "Non-violent transfer of territory"), ("other_development", "Other")):
         if kind in kinds:

@@ -198,12 +198,12 @@ class Extractor:
         for s, e, name, kind, reference in self._candidate_names(text, mentions, doc):
             if self.gazetteer.has_name(name):
                 extra.append(Mention(s, e, name, "GAZ", None))
-            else:
+            elif kind != "comma":
                 unknown.append((s, e, name, kind, reference))
         return extra, unknown
 
     def _unknown(self, text, mentions, doc):
-        return [u for u in self._candidate_names(text, mentions, doc) if not self.gazetteer.has_name(u[2])]
+        return [u for u in self._candidate_names(text, mentions, doc) if u[3] != "comma" and not self.gazetteer.has_name(u[2])]
 
     # ------------------------------------------------------------------ statements
     def _sentences(self, text: str, doc) -> list[tuple[int, int]]:
@@ -338,7 +338,8 @@ class Extractor:
                 continue
             if re.fullmatch(r"[A-Z]{1,3}|[A-Z]\.[A-Z]\.?", m.text) and level_of(rm.place) != COUNTRY:
                 continue           # "US" resolved to a French village
-            cands.append(PlaceCandidate(m.start, m.end, m.text, rm.place, level_of(rm.place), m.label))
+            place = self._prefer_city(m, rm.place)
+            cands.append(PlaceCandidate(m.start, m.end, m.text, place, level_of(place), m.label))
         for s, e, name, kind, reference in unknown:
             if s >= st.start and e <= st.end and not (dateline_span and s < dateline_span[1]):
                 if any(c.start < e and s < c.end for c in cands):
@@ -356,6 +357,24 @@ class Extractor:
                 c = self.locator.syntax_role(st.sdoc, st.start, c, cue_spans)
             out.append(c)
         return out
+
+    _TYPE_WORD = re.compile(r"(?i)\b(?:oblast'?|region|province|district|raion|rayon|county|governorate|state|krai|kray|"
+                            r"republic|municipality|prefecture|hromada)\b")
+
+    def _prefer_city(self, mention: Mention, place: Place) -> Place:
+        """A bare name resolved to an admin unit means the namesake town in it ("in Kharkiv")."""
+        if place.feature_class != "A" or level_of(place) == COUNTRY or mention.hint or self._TYPE_WORD.search(mention.text):
+            return place
+        from gazetteer.normalize import normalize_name
+        from mapper.resolve import place_from_candidate
+
+        key = normalize_name(mention.text)
+        for c in self.gazetteer.lookup(mention.text, limit=30):
+            if c.feature_class == "P" and c.country_code == place.country_code and \
+                    f"{c.country_code}.{c.admin1_code}" == place.admin1_code and \
+                    (normalize_name(c.name) == key or c.name_kind <= 1):
+                return place_from_candidate(c)
+        return place
 
     def _lookup_reference(self, name: str | None, resolved) -> Place | None:
         if not name:
@@ -398,9 +417,15 @@ class Extractor:
                          unresolved=True, notes=[f"{cand.text} is not in the gazetteer; placed at {region.name}"])
         return None
 
-    def _context_regions(self, st_cands: list[PlaceCandidate], article_ctx: dict, previous: Where | None) -> dict:
+    def _context_regions(self, st_cands: list[PlaceCandidate], article_ctx: dict, previous: Where | None,
+                         dateline: Where | None = None) -> dict:
         """The district and region an unknown name of this statement lies in."""
         region = district = None
+        if dateline is not None and not dateline.unresolved:
+            if dateline.level >= DISTRICT:
+                return {"region": None, "district": dateline.point}
+            if dateline.level == REGION:
+                region = dateline.point
         usable = [c for c in st_cands if c.place is not None and c.role not in ("speaker", "actor", "modifier")]
         for c in sorted(usable, key=lambda c: -c.level):
             if c.level == DISTRICT and district is None:
@@ -471,7 +496,7 @@ class Extractor:
         if geocoder is None:
             from gazetteer.geocoder import LocalGeocoder
 
-            geocoder = self._geocoder = LocalGeocoder(self.gazetteer, fuzzy=True)
+            geocoder = self._geocoder = LocalGeocoder(self.gazetteer, fuzzy=True, adaptive_focus=True)
         try:
             cand, info = geocoder.resolve(seg)
         except Exception:  # pragma: no cover - a geocoder failure must not stop extraction
@@ -489,10 +514,37 @@ class Extractor:
         if info.get("fallback") and parsed is not None and parsed.main:
             name = parsed.main[0]
             level = SETTLEMENT
+        if parsed is not None and parsed.context and not info.get("fallback"):
+            checked = self._dateline_context(parsed, place, seg)
+            if checked is not None:
+                return checked, (m.start(1), m.end(1))
         where = Where(location=name, point=place, precision=precision_of(level, near) if not info.get("fallback") else
                       (2 if level_of(place) >= DISTRICT else 3), level=level, source="dateline",
                       unresolved=bool(info.get("fallback")))
         return where, (m.start(1), m.end(1))
+
+    def _dateline_context(self, parsed, place: Place, seg: str) -> Where | None:
+        """"Kirov, Donetsk": when the place chosen for the first part is far from the place the
+        second part names, the first part is a part of the second the gazetteer does not know."""
+        from gazetteer.geocoder import haversine_km
+        from mapper.resolve import place_from_candidate
+
+        for part in parsed.context:
+            found = self.gazetteer.lookup(part, limit=10)
+            if not found:
+                continue
+            found.sort(key=lambda c: (c.country_code != place.country_code, c.feature_class != "P", -c.population))
+            ctx = place_from_candidate(found[0])
+            if level_of(ctx) == COUNTRY:
+                continue
+            inside = (level_of(ctx) == REGION and ctx.admin1_code == place.admin1_code) or \
+                haversine_km(ctx.lat, ctx.lon, place.lat, place.lon) <= 60
+            if inside:
+                return None
+            main = parsed.main[0] if parsed.main else seg
+            return Where(location=main, point=ctx, precision=2 if level_of(ctx) >= DISTRICT else 3, level=SETTLEMENT,
+                         source="dateline", unresolved=True, notes=[f"{main} placed at {ctx.name}"])
+        return None
 
     # ------------------------------------------------------------------ the pass over an article
     def _extract(self, article: Article, doc, resolved: list[ResolvedMention], unknown) -> list[Incident]:
@@ -576,12 +628,17 @@ class Extractor:
         usable = [c for c in pcands if c.score != float("-inf")]
         # weapons are not places ("Pantsir"), nor are places inside weapon names
         usable = [c for c in usable if not any(st.start + s <= c.start and c.end <= st.start + e for s, e, _ in weapon_hits)]
-        context = self._context_regions(pcands, article_ctx, previous_where)
+        if dateline is not None:
+            usable = [c for c in usable if self._beats_dateline(c, dateline)]
+        context = self._context_regions(pcands, article_ctx, previous_where, dateline)
         where, own, attached = None, False, False
         for c in sorted(usable, key=lambda c: -c.score):
             where = self._where_from(c, context)
             if where is not None:
                 own, attached = True, c.attached
+                where = self._qualified(article.text, c, where, pcands)
+                if dateline is not None:
+                    where = self._consistent(c, where, dateline)
                 break
         if where is not None and where.level == COUNTRY:
             # a country is a last resort when the statement also names a region of it elsewhere
@@ -657,6 +714,71 @@ class Extractor:
             target=target, conflicts=conflicts, attached=attached)
         cand.notes_score = _information(cand)
         return cand
+
+    def _qualified(self, text: str, c: PlaceCandidate, where: Where, pcands: list[PlaceCandidate]) -> Where:
+        """"X district, Kharkiv": when the place written after a comma is far from the one chosen,
+        the chosen name is a part of it the gazetteer does not know."""
+        if c.place is None:
+            return where
+        from gazetteer.geocoder import haversine_km
+
+        for d in pcands:
+            if d.start <= c.end or d.place is None or d.role in ("speaker", "actor", "modifier"):
+                continue
+            if not re.fullmatch(r"\s*,\s*|\s+\(\s*|\s+in\s+", text[c.end:d.start]):
+                break
+            if d.level < REGION:
+                break
+            if d.level >= SETTLEMENT:
+                far = haversine_km(c.place.lat, c.place.lon, d.place.lat, d.place.lon) > 40
+            else:
+                far = c.place.admin1_code != d.place.admin1_code
+            if far:
+                return Where(location=c.text, point=d.place, precision=2 if d.level >= DISTRICT else 3,
+                             level=SETTLEMENT if c.level >= SETTLEMENT else c.level, source="statement", unresolved=True,
+                             notes=[f"{c.text} read as a part of {d.place.name}"])
+            break
+        return where
+
+    _SUBAREA = re.compile(r"(?i)\b(?:district|microdistrict|mikrorayon|neighbou?rhood|quarter|park|square|street|avenue|"
+                          r"market|zoo|station|airport|plant|factory|farm)\b")
+
+    def _beats_dateline(self, c: PlaceCandidate, dateline: Where) -> bool:
+        """A statement's place overrides the article's dateline only when the words tie it to the
+        event (a place preposition, the trigger's object) and it is not coarser than the dateline."""
+        if c.role not in ("location", "object"):
+            return False
+        if c.place is None:
+            return True
+        if c.level < dateline.level and (c.level == COUNTRY or c.place.admin1_code == dateline.point.admin1_code
+                                         or (c.level == REGION and c.place.country_code == dateline.point.country_code)):
+            return False
+        return True
+
+    def _consistent(self, c: PlaceCandidate, where: Where, dateline: Where) -> Where:
+        """A statement place far from the dateline is often a namesake, or a part of the dateline
+        town the gazetteer does not know ("the Industrial District", "in Kyiv District")."""
+        from gazetteer.geocoder import haversine_km
+
+        d = dateline.point
+        if where.unresolved or c.place is None:
+            return where
+        p = where.point
+        if dateline.level == REGION and p.admin1_code and d.admin1_code and p.admin1_code != d.admin1_code:
+            # the same name inside the dateline's region?
+            from mapper.resolve import place_from_candidate
+
+            for cand in self.gazetteer.lookup(c.text, limit=40):
+                if f"{cand.country_code}.{cand.admin1_code}" == d.admin1_code:
+                    place = place_from_candidate(cand)
+                    return Where(location=place.name, point=place, precision=precision_of(level_of(place), c.near),
+                                 level=level_of(place), source="statement")
+            return Where(location=c.text, point=d, precision=3, level=SETTLEMENT, source="statement", unresolved=True,
+                         notes=[f"{c.text} is not in the gazetteer within {d.name}; placed at {d.name}"])
+        if dateline.level >= SETTLEMENT and haversine_km(p.lat, p.lon, d.lat, d.lon) > 30 and self._SUBAREA.search(c.text):
+            return Where(location=f"{c.text}, {dateline.location}", point=d, precision=1, level=SETTLEMENT,
+                         source="statement", unresolved=True, notes=[f"{c.text} read as a part of {dateline.location}"])
+        return where
 
     def _generalise(self, where: Where) -> Where:
         """A previous incident's place, widened to its region (an inherited place is vague)."""

@@ -28,6 +28,8 @@ __all__ = ["PlaceCandidate", "Where", "level_of", "Locator"]
 # Levels: how specific a place is.
 COUNTRY, REGION, DISTRICT, SETTLEMENT = 1, 2, 3, 4
 _NAME = r"[A-Z][\w'’]*(?:[\-][A-Z]?[\w'’]+)*(?:\s+[A-Z][\w'’]*(?:[\-][A-Z]?[\w'’]+)*){0,2}"
+_DIRECTION_WORDS = {"north", "south", "east", "west", "northwest", "northeast", "southwest", "southeast", "central",
+                    "northern", "southern", "eastern", "western", "upper", "lower", "middle"}
 _DIRECTION = r"(?:north|south|east|west|north[\- ]?west|north[\- ]?east|south[\- ]?west|south[\- ]?east)"
 
 
@@ -133,6 +135,7 @@ class Locator:
             ("near", re.compile(r"\b(?i:near|outside|around|(?:km|kilomet(?:er|re)s|miles)\s+(?:from|of)|not far from|close to|"
                                 r"on the outskirts of|outskirts of)\s+(" + _NAME + r")")),
             ("prep", re.compile(r"\b(?:in|at)\s+(" + _NAME + r")")),
+            ("comma", re.compile(r"(?<=[a-z]),\s+(" + _NAME + r")(?=\s+[a-z]|[.,;]|$)")),
             ("apposition", re.compile(r"(?<![\w\-])(" + _NAME + r"),\s+(?:a|the)\s+(?:small\s+|frontline\s+|front-line\s+|border\s+)?"
                                       r"(?:village|town|settlement|hamlet)\b")),
         ]
@@ -242,6 +245,8 @@ class Locator:
         """Mentions that are weapons ("Pantsir"), date words, or known non-places."""
         key = text.lower().strip()
         if key in self.non_place:
+            return True
+        if all(w in _DIRECTION_WORDS for w in re.split(r"[\s\-]+", key)):
             return True
         m = self.weapon_pattern.fullmatch(text) if self.weapon_pattern else None
         return m is not None
