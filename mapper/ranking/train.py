@@ -47,30 +47,51 @@ def collect(corpora: list[str], use_spacy: bool = True, limit: int | None = None
                 pool, rows = features[pi]
                 toponym = gold.toponyms[gi]
                 distances = [haversine_km(c.lat, c.lon, toponym.lat, toponym.lon) for c in pool]
-                groups.append((article_no, gold.source, np.array(rows, dtype=float).reshape(len(pool), len(FEATURE_NAMES)),
-                               np.array(distances)))
+                # With a gold GeoNames id, the candidate with that id is the answer (not its
+                # namesake unit at the same spot); without one, anything within 161 km.
+                ids = [c.geonameid for c in pool]
+                if toponym.geonameid is not None and toponym.geonameid in ids:
+                    labels = np.array([i == toponym.geonameid for i in ids])
+                else:
+                    labels = np.array(distances) < CORRECT_KM
+                groups.append((article_no, gold.source,
+                               np.array(rows, dtype=float).reshape(len(pool), len(FEATURE_NAMES)),
+                               np.array(distances), labels))
             article_no += 1
     print(f"{article_no} articles, {len(groups)} matched mentions", file=sys.stderr)
     return groups, gold_totals
 
 
-def _fit(groups, C: float):
+def _fit(groups, C: float, max_pairs: int = 25):
+    """Pairwise logistic regression: within each mention, the right candidate should outscore
+    each wrong one. Only differences inside a mention matter, which is what choosing needs."""
     from sklearn.linear_model import LogisticRegression
 
     X = np.vstack([g[2] for g in groups if len(g[2])])
-    y = np.concatenate([g[3] < CORRECT_KM for g in groups if len(g[2])]).astype(int)
     mean = X.mean(axis=0)
     scale = X.std(axis=0)
     scale[scale == 0] = 1.0
-    model = LogisticRegression(C=C, max_iter=2000)
-    model.fit((X - mean) / scale, y)
-    return model.coef_[0], float(model.intercept_[0]), mean, scale
+    diffs = []
+    for _, _, rows, _, labels in groups:
+        if not len(rows) or labels.all() or not labels.any():
+            continue
+        z = (rows - mean) / scale
+        positives, negatives = z[labels], z[~labels]
+        best = positives[0]
+        for neg in negatives[:max_pairs]:
+            diffs.append(best - neg)
+    D = np.array(diffs)
+    Xp = np.vstack([D, -D])
+    y = np.concatenate([np.ones(len(D)), np.zeros(len(D))])
+    model = LogisticRegression(C=C, max_iter=5000, fit_intercept=False)
+    model.fit(Xp, y)
+    return model.coef_[0], 0.0, mean, scale
 
 
 def _choose(groups, coef, bias, mean, scale):
     """Distance of the top-scored candidate for each group (20,039 km when it has none)."""
     out = []
-    for _, source, X, distances in groups:
+    for _, source, X, distances, _ in groups:
         if not len(X):
             out.append((source, 20039.0))
             continue
@@ -116,10 +137,10 @@ def main(argv=None) -> int:
     ap.add_argument("--limit", type=int, default=None)
     args = ap.parse_args(argv)
     groups, gold_totals = collect(args.corpora, use_spacy=not args.no_spacy, limit=args.limit)
-    baseline = _report([(s, float(d[0]) if len(d) else 20039.0) for _, s, _, d in groups], gold_totals)
+    baseline = _report([(s, float(d[0]) if len(d) else 20039.0) for _, s, _, d, _ in groups], gold_totals)
     heuristic_col = FEATURE_NAMES.index("heuristic")
     heuristic = _report([(s, float(d[int(np.argmax(X[:, heuristic_col]))]) if len(X) else 20039.0)
-                         for _, s, X, d in groups], gold_totals)
+                         for _, s, X, d, _ in groups], gold_totals)
     cv = cross_validate(groups, gold_totals, folds=args.folds, C=args.C)
     coef, bias, mean, scale = _fit(groups, args.C)
     payload = {
