@@ -269,7 +269,7 @@ def test_map_fits_the_data():
     fmap = build_map([record(latitude=45.0, longitude=30.0), record(latitude=50.0, longitude=40.0)])
     html = fmap.get_root().render()
     assert re.search(r"fitBounds\(\s*\[\[45\.0, 30\.0\], \[50\.0, 40\.0\]\]", html)
-    assert '"maxZoom": 18' in html                 # needed by markercluster without tiles
+    assert '"maxZoom": 16' in html                 # needed by markercluster without tiles
 
 
 @pytest.mark.skipif(not HAS_BOUNDARIES, reason="gazetteer/data/boundaries.gpkg is not there")

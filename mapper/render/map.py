@@ -15,9 +15,9 @@ from mapper.render.style import (CHOROPLETH_COLORS, EVENT_TYPES, PRECISION, TYPE
 
 __all__ = ["build_map", "render_map", "layer_label", "encode_payload"]
 
-MAX_ZOOM = 18          # a map without tiles needs one, or marker clustering fails
+MAX_ZOOM = 16          # street level; a map without tiles needs one, or marker clustering fails
 FIT_MAX_ZOOM = 9       # do not zoom closer than this when fitting a few points
-COMPRESS_OVER = 2_000_000   # characters of JSON above which the data is embedded gzip-compressed
+COMPRESS_OVER = 1_000_000   # characters of JSON above which the data is embedded gzip-compressed
 HEAT_OPTIONS = {"radius": 16, "blur": 14, "minOpacity": 0.3, "maxZoom": 9}
 
 

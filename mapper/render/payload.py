@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 from urllib.parse import urlsplit
 
 from mapper.render.style import TYPE_KEYS, type_key

@@ -101,7 +101,6 @@
   /* The incidents: JSON, or gzip-compressed JSON in base64 (data-encoding="gzip+base64") for big maps. */
   function loadPayload(element) {
     var encoding = element.getAttribute("data-encoding") || "json", text = element.textContent;
-    element.textContent = "";                 // keep only the parsed data in memory
     if (encoding === "json") {
       return new Promise(function (resolve) { resolve(JSON.parse(text)); });
     }
@@ -272,6 +271,7 @@
       if (!this.data || !this.range) { return; }
       var a = from === null || from === undefined ? this.data.days[0] : toDay(from);
       var b = to === null || to === undefined ? this.data.days[1] : toDay(to);
+      if (a === null || b === null) { return; }
       if (a > b) { var tmp = a; a = b; b = tmp; }
       this.range = [a, b];
       if (this.timeControl) { this.timeControl.update(); }
