@@ -292,3 +292,13 @@ def test_small_map_is_small(tmp_path):
     records = [record(event_id_cnty=f"E{i}", latitude=50 + i / 10) for i in range(10)]
     size = (render_map(records, tmp_path / "small.html")).stat().st_size
     assert size < 1_500_000
+
+
+def test_importing_render_stays_light():
+    import subprocess
+    import sys
+
+    code = ("import sys, mapper.render; "
+            "print(sorted(m for m in ('folium', 'branca', 'geopandas', 'shapely', 'pyogrio') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

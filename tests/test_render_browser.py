@@ -185,6 +185,11 @@ def test_popup_of_imprecise_undated_unknown_type(page, map_path):
     assert "near a town" in text
     # the focus layer outlines the uncertainty of the selected incident
     assert page.js("window.mapperApp.focus.getLayers().length") == 1
+    assert page.js("window.mapperApp.focus.getLayers()[0] instanceof L.Circle")
+    # an incident known only to its region is outlined by the region's polygon
+    text = open_popup(page, "T4")
+    assert "only the region" in text
+    assert page.js("window.mapperApp.focus.getLayers()[0] instanceof L.GeoJSON")
     text = open_popup(page, "T7")
     assert "Looting" in text and "not a date" in text
     page.check_clean()
