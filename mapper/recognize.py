@@ -208,6 +208,9 @@ class Recognizer:
             first_word = text.split(" ", 1)[0].lower().rstrip(".")
             if label in ("GPE", "LOC", "FAC") and first_word in _PERSON_TITLES and " " in text:
                 continue
+            before = _PREVIOUS_WORD.search(doc.text, max(0, start - 24), start)
+            if before and before.group(1).lower() in _PERSON_TITLES:
+                continue
             if text.endswith(("'s", "’s")):
                 end -= 2
                 text = text[:-2]
@@ -221,6 +224,10 @@ class Recognizer:
             elif label == "NORP":
                 if normalize_name(text) in self.demonyms:
                     places.append(Mention(start, end, text, label, "country"))
+            elif label == "PERSON" and " " not in text and self._major(text):
+                # The small English model often calls Ukrainian cities people ("Kherson");
+                # a lone word that names a big place is kept as a place candidate.
+                continue
             elif label in ("PERSON", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW"):
                 blockers.append((start, end))
             elif label == "ORG":

@@ -40,7 +40,7 @@ def geocode(query, gazetteer_path, country):
                 sys.exit(1)
             return
         geocoder.adaptive_focus = True
-        stdin = click.get_binary_stream("stdin")
+        stdin = sys.stdin.buffer
         for number, raw in enumerate(stdin, 1):
             try:
                 line = raw.decode("utf-8")

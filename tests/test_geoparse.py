@@ -1,0 +1,117 @@
+"""Recognition and resolution on sentences written for these tests."""
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from gazetteer.geocoder import haversine_km
+from mapper.cli import cli
+from mapper.geoparse import Geoparser
+from mapper.model import Article
+
+
+@pytest.fixture(scope="module")
+def parsers(gazetteer):
+    return {"spacy": Geoparser(gazetteer, use_spacy=True), "gazetteer": Geoparser(gazetteer, use_spacy=False)}
+
+
+def parse(parser, text):
+    return parser.parse(Article(id="t", text=text))
+
+
+@pytest.mark.parametrize("mode", ["spacy", "gazetteer"])
+def test_offsets_point_into_the_text(parsers, mode):
+    text = "Russian shelling hit Kharkiv and Izium on Tuesday, officials in Kyiv said."
+    found = parse(parsers[mode], text)
+    assert found
+    for rm in found:
+        assert text[rm.mention.start:rm.mention.end] == rm.mention.text
+
+
+@pytest.mark.parametrize("mode", ["spacy", "gazetteer"])
+def test_places_resolve_to_the_right_spot(parsers, mode):
+    text = "Drones struck Kharkiv overnight. Later a missile hit Odesa, and air defence worked over Lviv."
+    places = {rm.mention.text: rm.place for rm in parse(parsers[mode], text)}
+    assert haversine_km(places["Kharkiv"].lat, places["Kharkiv"].lon, 49.98, 36.25) < 20
+    assert haversine_km(places["Odesa"].lat, places["Odesa"].lon, 46.48, 30.73) < 20
+    assert places["Lviv"].country_code == "UA"
+
+
+def test_region_phrase_is_the_unit_not_the_city(parsers):
+    found = parse(parsers["spacy"], "Two people died in the Kursk region after the attack, and Kursk city lost power.")
+    region = next(rm for rm in found if rm.mention.text.lower().startswith("kursk region"))
+    assert region.place.feature_code == "ADM1" and region.place.country_code == "RU"
+
+
+def test_place_and_state_apposition(parsers):
+    found = parse(parsers["spacy"], "The storm hit Paris, Texas, before moving on to Tulsa, Oklahoma.")
+    paris = next(rm for rm in found if rm.mention.text == "Paris")
+    assert paris.place.country_code == "US"
+    assert haversine_km(paris.place.lat, paris.place.lon, 33.66, -95.56) < 30
+
+
+def test_article_focus_decides_ambiguous_names(parsers):
+    text = ("Ukrainian officials said the strike on Kharkiv damaged a school. Another shell landed in "
+            "Balakliia and a third near Kupiansk, in the Kharkiv region.")
+    found = parse(parsers["spacy"], text)
+    assert all(rm.place.country_code == "UA" for rm in found if rm.place and rm.mention.label != "NORP")
+
+
+def test_demonym_names_its_country(parsers):
+    found = parse(parsers["spacy"], "Ukrainian forces said the Russian army retreated.")
+    countries = {rm.place.country_code for rm in found if rm.place}
+    assert {"UA", "RU"} <= countries
+
+
+def test_common_words_and_people_are_not_places(parsers):
+    text = "President Biden met Mr Paris in Washington. March was cold. Nice work, said Victoria Smith."
+    found = {rm.mention.text for rm in parse(parsers["spacy"], text)}
+    assert "March" not in found and "Nice" not in found
+    assert "Paris" not in found
+
+
+def test_virus_names_are_not_places(parsers):
+    found = {rm.mention.text for rm in parse(parsers["spacy"], "Cases of West Nile virus and Ebola fever rose.")}
+    assert "West Nile" not in found and "Ebola" not in found
+
+
+def test_each_choice_keeps_its_score_and_candidates(parsers):
+    [rm] = [r for r in parse(parsers["spacy"], "Heavy fighting continued near Bakhmut.") if r.mention.text == "Bakhmut"]
+    assert rm.candidates and rm.candidates[0][0] == rm.place.geonameid
+    assert rm.components and isinstance(rm.score, float)
+
+
+def test_nothing_to_find(parsers):
+    assert parse(parsers["spacy"], "nothing here at all, just words.") == []
+
+
+def test_cli_geoparse_jsonl_keeps_ids(gazetteer_path, tmp_path):
+    f = tmp_path / "in.jsonl"
+    f.write_text(json.dumps({"id": "a1", "text": "Shelling hit Kherson."}) + "\n"
+                 + json.dumps({"id": "a2"}) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["geoparse", str(f), "--format", "jsonl"])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(x) for x in result.stdout.splitlines()]
+    assert [line["id"] for line in lines] == ["a1"]
+    mention = lines[0]["mentions"][0]
+    assert set(mention) >= {"start", "end", "text", "name", "geonameid", "lat", "lon", "feature_code",
+                            "country_code", "admin1", "admin2", "score"}
+    assert "no \"text\"" in result.stderr
+
+
+def test_cli_geoparse_geojson_and_table(gazetteer_path, tmp_path):
+    f = tmp_path / "a.txt"
+    f.write_text("A drone hit Odesa.", encoding="utf-8")
+    gj = json.loads(CliRunner().invoke(cli, ["geoparse", str(f), "--format", "geojson"]).stdout)
+    assert gj["type"] == "FeatureCollection"
+    lon, lat = gj["features"][0]["geometry"]["coordinates"]
+    assert haversine_km(lat, lon, 46.48, 30.73) < 20
+    table = CliRunner().invoke(cli, ["geoparse", str(f), "--format", "table", "--no-spacy"])
+    assert "Odesa" in table.stdout
+
+
+def test_cli_geoparse_all_bad_is_an_error(gazetteer_path, tmp_path):
+    f = tmp_path / "empty.txt"
+    f.write_text("", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["geoparse", str(f)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
