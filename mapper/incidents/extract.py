@@ -131,6 +131,11 @@ class Extractor:
         self._report_verbs = re.compile(
             r"\b(?:" + "|".join(re.escape(w) for w in sorted(self.lex.words.get("report_date_verbs", ()), key=len, reverse=True))
             + r")\s+(?:on\s+|late\s+|early\s+|last\s+|this\s+)?$", re.IGNORECASE)
+        from mapper.incidents.locate import _NAME
+
+        verbs = "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in sorted(self.lex.words.get("object_verbs", ()), key=len, reverse=True))
+        self._object_re = re.compile(r"(?i:\b(?:" + verbs + r"))\s+(?:the\s+)?(?:(?i:village|town|city|settlement)\s+of\s+)?(" + _NAME + ")")
+        self._country_scope = self.lex.pattern("country_scope")
         self._reference = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in self.lex.words.get("reference_words", ()))
                                      + r")\s+(?:[\w\-]+\s+){0,2}$", re.IGNORECASE)
 
@@ -191,13 +196,37 @@ class Extractor:
         blocked = self._blocked_spans(doc)
         return self.locator.unknown_names(text, 0, len(text), known, blocked, self._common)
 
+    def _object_names(self, text: str, taken) -> list[tuple[int, int, str, str, None]]:
+        """Gazetteer names right after an attack verb ("pounded Velykyi Burluk")."""
+        out = []
+        for m in self._object_re.finditer(text):
+            s, e = m.start(1), m.end(1)
+            words = m.group(1).split()
+            while words and words[-1].lower() in self.locator.non_place:
+                words.pop()
+            if not words:
+                continue
+            name = " ".join(words)
+            e = s + len(name)
+            if any(s < te and ts < e for ts, te in taken) or self.locator.excluded_text(name):
+                continue
+            out.append((s, e, name, "object", None))
+        return out
+
     def _supplement(self, text: str, mentions: list[Mention], doc):
         """Place-like names next to place prepositions that recognition missed: gazetteer names
         become extra mentions (resolved with the others), the rest unknown places."""
         extra, unknown = [], []
-        for s, e, name, kind, reference in self._candidate_names(text, mentions, doc):
+        names = self._candidate_names(text, mentions, doc)
+        taken = [(m.start, m.end) for m in mentions] + [(n[0], n[1]) for n in names]
+        for s, e, name, kind, reference in self._object_names(text, taken):
             if self.gazetteer.has_name(name):
                 extra.append(Mention(s, e, name, "GAZ", None))
+        spans = [(m.start, m.end) for m in mentions]
+        for s, e, name, kind, reference in names:
+            if self.gazetteer.has_name(name):
+                if not any(s < me and ms < e for ms, me in spans):
+                    extra.append(Mention(s, e, name, "GAZ", None))
             elif kind != "comma":
                 unknown.append((s, e, name, kind, reference))
         return extra, unknown
@@ -291,10 +320,11 @@ class Extractor:
             if entry is None:
                 continue
             if entry.air_defence:
-                before = stext[max(0, m.start() - 40):m.start()].lower()
-                after = stext[m.end():m.end() + 50].lower()
-                if re.search(r"(?:positions? of|battery|division|at|on|against|targeting|destroyed|hit|struck)\s+(?:an?\s+|the\s+)?$", before) or \
-                        re.match(r"^\s*(?:s\b|\w*\s*)?(?:anti-air|air[\s\-]defen[cs]e|missile system|system|battery|division|launcher|radar|complex|battalion)", after):
+                # an air-defence system is the weapon only when it fires ("S-300 missiles hit", "with S-300s")
+                before = stext[max(0, m.start() - 30):m.start()].lower()
+                after = stext[m.end():m.end() + 30].lower()
+                if not (re.match(r"^[\s\-]*(?:guided\s+)?(?:missiles?|rockets?)\b(?!\s+(?:system|battery|division|launcher|complex|battalion))", after)
+                        or re.search(r"\b(?:with|by|fired|launched|using|used)\s+(?:an?\s+|the\s+)?(?:\w+\s+)?$", before)):
                     continue
             if re.match(r"^[\s\-]*(?:[\w\-]+\s+){0,2}?(?:system|battery|battalion|division|launcher|complex|radar|unit|base|depot|"
                         r"production|factory|plant|crew|operator|positions?)s?\b", stext[m.end():m.end() + 40], re.I) and \
@@ -338,12 +368,15 @@ class Extractor:
                 continue
             if re.fullmatch(r"[A-Z]{1,3}|[A-Z]\.[A-Z]\.?", m.text) and level_of(rm.place) != COUNTRY:
                 continue           # "US" resolved to a French village
-            place = self._prefer_city(m, rm.place)
+            place = self._upgrade_unit(text, m, self._prefer_city(m, rm.place))
             cands.append(PlaceCandidate(m.start, m.end, m.text, place, level_of(place), m.label))
         for s, e, name, kind, reference in unknown:
             if s >= st.start and e <= st.end and not (dateline_span and s < dateline_span[1]):
-                if any(c.start < e and s < c.end for c in cands):
+                overlapping = [c for c in cands if c.start < e and s < c.end]
+                if any(c.place is not None for c in overlapping):
                     continue
+                for c in overlapping:
+                    cands.remove(c)
                 c = PlaceCandidate(s, e, name, None, SETTLEMENT, "UNK", near=kind in ("near", "direction"))
                 if kind == "direction":
                     c = replace(c, role="location", reference=self._lookup_reference(reference, resolved))
@@ -375,6 +408,36 @@ class Extractor:
                     (normalize_name(c.name) == key or c.name_kind <= 1):
                 return place_from_candidate(c)
         return place
+
+    _UNIT_AFTER = re.compile(r"^\s+(district|raion|rayon|region|oblast|province|county)\b", re.IGNORECASE)
+
+    def _upgrade_unit(self, text: str, mention: Mention, place: Place) -> Place:
+        """"the Kupiansk district": a town name followed by a unit word names the unit."""
+        m = self._UNIT_AFTER.match(text[mention.end:mention.end + 20])
+        if not m or place.feature_class != "P":
+            return place
+        from mapper.resolve import place_from_candidate
+
+        word = m.group(1).lower()
+        codes = ("ADM1",) if word in ("region", "oblast", "province") else ("ADM2", "ADM3")
+        for c in self.gazetteer.lookup(f"{mention.text} {m.group(1)}", limit=20):
+            if c.feature_code in codes and c.country_code == place.country_code:
+                return place_from_candidate(c)
+        return place
+
+    @staticmethod
+    def _nested_bonus(cands: list[PlaceCandidate]) -> None:
+        """"the Saltivka district of Kharkiv": of two places written together, the smaller one
+        inside or next to the bigger is the more specific answer."""
+        from gazetteer.geocoder import haversine_km
+
+        for a in cands:
+            for b in cands:
+                if a is b or a.place is None or b.place is None or abs(a.start - b.start) > 40:
+                    continue
+                if a.level == b.level == SETTLEMENT and a.place.population < b.place.population and \
+                        haversine_km(a.place.lat, a.place.lon, b.place.lat, b.place.lon) <= 25:
+                    a.score += 1.0
 
     def _lookup_reference(self, name: str | None, resolved) -> Place | None:
         if not name:
@@ -626,6 +689,7 @@ class Extractor:
         for c in pcands:
             c.score = self.locator.score(c, st.start + anchor)
         usable = [c for c in pcands if c.score != float("-inf")]
+        self._nested_bonus(usable)
         # weapons are not places ("Pantsir"), nor are places inside weapon names
         usable = [c for c in usable if not any(st.start + s <= c.start and c.end <= st.start + e for s, e, _ in weapon_hits)]
         if dateline is not None:
@@ -643,6 +707,10 @@ class Extractor:
         if where is not None and where.level == COUNTRY:
             # a country is a last resort when the statement also names a region of it elsewhere
             pass
+        if self._country_scope is not None and self._country_scope.search(stext) and (where is None or not own or where.level <= REGION):
+            country = self._scope_country(pcands, where, dateline, article_ctx)
+            if country is not None:
+                where, own = Where(location=country.name, point=country, precision=3, level=COUNTRY, source="statement"), True
         if where is None:
             if dateline is not None:
                 where = dateline
@@ -657,12 +725,15 @@ class Extractor:
         if typing_probe is None:
             return None
         actor1, actor2, state_actor, civilian_target, target = self._actors(
-            stext, anchor, actor_mentions, targets, pcands, where, typing_probe)
+            stext, anchor, actor_mentions, targets, pcands, where, typing_probe, cues)
         typing = classify(cues, weapon_classes, state_actor=state_actor, civilian_target=civilian_target)
         if typing is None:
             return None
-        if typing.event_type == "Protests" and not actor1 and where is not None:
-            actor1 = self.actors.name_for("protesters", where.point.country_code)
+        if typing.event_type == "Protests" and where is not None:
+            police = self.actors.name_for("police", where.point.country_code)
+            if actor1 == police or not actor1:
+                actor1 = self.actors.name_for("protesters", where.point.country_code)
+            actor2 = police if typing.sub_event_type != "Peaceful protest" else ""
         if typing.event_type == "Riots" and not actor1 and where is not None:
             actor1 = self.actors.name_for("rioters", where.point.country_code)
         if typing.sub_event_type == "Arrests" and not actor1 and where is not None:
@@ -701,6 +772,10 @@ class Extractor:
         counts, count_conflicts = ({}, [])
         if weapon_hits or re.search(r"(?i)\b(?:missiles?|drones?|rockets?|shells?|bombs?|projectiles?)\b", stext):
             counts, count_conflicts = self.numbers.counts(stext)
+        if any(c.kind in ("arrest", "intervention") for c in cues):
+            detained = self.numbers.detained(stext)
+            if detained is not None:
+                counts = {**counts, "detained": detained}
         fatalities, injured, casualty_conflicts = self.numbers.casualties(stext)
         conflicts += count_conflicts + casualty_conflicts
 
@@ -780,6 +855,25 @@ class Extractor:
                          source="statement", unresolved=True, notes=[f"{c.text} read as a part of {dateline.location}"])
         return where
 
+    def _scope_country(self, pcands, where, dateline, article_ctx) -> Place | None:
+        """The country a nationwide statement ("across the country") is about."""
+        from mapper.resolve import place_from_candidate
+
+        cc = None
+        for c in pcands:
+            if c.place is not None and c.level == COUNTRY and c.role in ("location", "other"):
+                cc = c.place.country_code
+                break
+        if cc is None:
+            for w in (where, dateline):
+                if w is not None:
+                    cc = w.point.country_code
+                    break
+        if cc is None and article_ctx.get("region") is not None:
+            cc = article_ctx["region"].country_code
+        cand = self.gazetteer.country(cc) if cc else None
+        return place_from_candidate(cand) if cand else None
+
     def _generalise(self, where: Where) -> Where:
         """A previous incident's place, widened to its region (an inherited place is vague)."""
         point = where.point
@@ -789,7 +883,7 @@ class Extractor:
                 return Where(location=region.name, point=region, precision=3, level=REGION, source="inherited")
         return replace(where, source="inherited", notes=[])
 
-    def _actors(self, stext, anchor, actor_mentions, targets, pcands, where, typing_probe):
+    def _actors(self, stext, anchor, actor_mentions, targets, pcands, where, typing_probe, cues=()):
         actor1 = actor2 = ""
         state_actor = None
         civilian_target = False
@@ -829,8 +923,22 @@ class Extractor:
                 if cc:
                     actor1 = self.actors.name_for("military", cc)
                     a1_country, state_actor = cc, True
+        if actor1 and not actor2:
+            # "repelled two Russian assaults": a demonym right before a trigger is the other side
+            for cue in cues:
+                if cue.strength != "strong":
+                    continue
+                m = re.search(r"([A-Z][a-z]+)(?:[\s\-]+[\w\-]+){0,1}\s*$", stext[max(0, cue.start - 30):cue.start])
+                cc = self.demonyms.get(m.group(1).lower()) if m else None
+                if cc and cc != a1_country:
+                    actor2 = self.actors.name_for("military", cc)
+                    break
+        violent = typing_probe.event_type in ("Explosions/Remote violence", "Battles", "Violence against civilians", "Riots") \
+            or typing_probe.sub_event_type in ("Looting/property destruction", "Disrupted weapons use")
+        actor_spans = [(a.start, a.end) for a in actor_mentions if self.actors.role(a.kind) == "armed"]
         target = ""
         tgt = None
+        targets = [t for t in targets if not any(s <= t.start < e for s, e in actor_spans)] if violent else []
         for t in targets:
             if t.start >= anchor - 60:
                 tgt = t
@@ -846,8 +954,10 @@ class Extractor:
                     actor2 = self.actors.name_for("military", loc_cc)
                 elif tgt.kind == "civilians":
                     actor2 = self.actors.name_for("civilians", loc_cc)
-        if not actor2 and civilian_target and loc_cc:
+        if not actor2 and civilian_target and loc_cc and violent:
             actor2 = self.actors.name_for("civilians", loc_cc)
+        if not violent and actor2.startswith("Civilians"):
+            actor2 = ""
         return actor1, actor2, state_actor, civilian_target, target
 
     def _target_phrase(self, stext: str, tgt) -> str:
@@ -941,9 +1051,15 @@ class Extractor:
 
 # ---------------------------------------------------------------------- merging
 
+_PROTEST_RANK = {"Peaceful protest": 0, "Protest with intervention": 1, "Excessive force against protesters": 2,
+                 "Violent demonstration": 3, "Mob violence": 3}
+
+
 def _compatible_type(a: _Candidate, b: _Candidate) -> bool:
     ta, tb = a.typing, b.typing
     if (ta.event_type, ta.sub_event_type) == (tb.event_type, tb.sub_event_type):
+        return True
+    if {ta.event_type, tb.event_type} <= {"Protests", "Riots"}:
         return True
     if not ta.strong or not tb.strong:
         return ta.event_type == tb.event_type or _EXPLOSIONS in (ta.event_type, tb.event_type)
@@ -983,6 +1099,12 @@ def _absorb(target: _Candidate, other: _Candidate) -> None:
         target.date, target.date_source, target.time_precision = other.date, other.date_source, other.time_precision
     if not target.typing.strong and other.typing.strong:
         target.typing = other.typing
+    elif {target.typing.event_type, other.typing.event_type} <= {"Protests", "Riots"}:
+        # one demonstration told in several sentences: keep its most violent reading
+        if _PROTEST_RANK.get(other.typing.sub_event_type, 0) > _PROTEST_RANK.get(target.typing.sub_event_type, 0):
+            target.typing = other.typing
+            if other.actor1:
+                target.actor1 = other.actor1
     elif target.typing.sub_event_type == "Disrupted weapons use" and other.typing.event_type == _EXPLOSIONS:
         target.typing = other.typing
     for key, value in other.counts.items():
@@ -1021,10 +1143,12 @@ def _information(c: _Candidate) -> float:
 def _merge(cands: list[_Candidate]) -> list[_Candidate]:
     alive = list(cands)
 
-    def best_target(c: _Candidate, pool: list[_Candidate], rule) -> _Candidate | None:
+    def best_target(c: _Candidate, pool: list[_Candidate], rule, backwards: bool = False) -> _Candidate | None:
         options = [t for t in pool if t is not c and rule(c, t)]
         if not options:
             return None
+        if backwards:
+            return min(options, key=lambda t: (t.index > c.index, abs(t.index - c.index)))
         return min(options, key=lambda t: (t.date_source != "explicit", not t.own_place, abs(t.index - c.index),
                                            t.index > c.index))
 
@@ -1056,7 +1180,7 @@ def _merge(cands: list[_Candidate]) -> list[_Candidate]:
                 (c.soft_date and not c.typing.strong)
             if not dependent:
                 continue
-            t = best_target(c, alive, dependent_rule)
+            t = best_target(c, alive, dependent_rule, backwards=not c.own_place)
             if t is None:
                 continue
             _absorb(t, c)
@@ -1067,7 +1191,7 @@ def _merge(cands: list[_Candidate]) -> list[_Candidate]:
     # 3. vague places: a region- or country-level statement folds into a compatible incident
     #    inside it on the same date (or with a soft date), e.g. "in the Kursk region" + "near X"
     def vague_rule(c, t):
-        if not (_compatible_type(c, t) and t.where is not None and c.where is not None):
+        if not (_compatible_type(c, t) and t.where is not None and c.where is not None) or c.where.level < REGION:
             return False
         if not (c.where.level < t.where.level or (c.where.level == t.where.level and c.where.unresolved == t.where.unresolved
                                                    and c.where.key == t.where.key)):
@@ -1092,13 +1216,17 @@ def _merge(cands: list[_Candidate]) -> list[_Candidate]:
             break
 
     # 4. a country-level summary is absorbed by any compatible incident in that country
-    for c in [c for c in alive if c.where is not None and c.where.level == COUNTRY]:
+    for c in [c for c in alive if c.where is not None and c.where.level == COUNTRY
+              and (c.aggregate or not c.typing.strong or not (c.counts or c.fatalities or c.injured))]:
         options = [t for t in alive if t is not c and t.where is not None and t.where.level > COUNTRY
                    and t.where.point.country_code == c.where.point.country_code and _compatible_type(c, t)]
         if options:
             t = min(options, key=lambda t: abs(t.index - c.index))
             _absorb(t, c)
             alive.remove(c)
+    # 5. summaries that fold into nothing are dropped when the article reports real incidents
+    if any(not c.aggregate for c in alive):
+        alive = [c for c in alive if not c.aggregate]
     alive.sort(key=lambda c: c.index)
     return alive
 

@@ -257,7 +257,8 @@ class Locator:
         mention covers."""
         chunk = text[start:end]
         out = []
-        taken = list(known_spans)
+        known = list(known_spans)
+        taken: list[tuple[int, int]] = []
         for kind, pattern in self._unknown_patterns:
             for m in pattern.finditer(chunk):
                 s, e = start + m.start(1), start + m.end(1)
@@ -274,6 +275,8 @@ class Locator:
                 name = " ".join(words)
                 e = s + len(name)
                 if any(s < ke and ks < e for ks, ke in taken):
+                    continue
+                if kind not in ("direction", "settlement", "near") and any(s < ke and ks < e for ks, ke in known):
                     continue
                 if any(s >= bs and e <= be for bs, be in blocked_spans) and kind == "prep":
                     continue

@@ -88,10 +88,16 @@ class Numbers:
         weapon_nouns = r"(?:missiles?|drones?|rockets?|shells?|bombs?|projectiles?|munitions?|uavs?|shaheds?|warheads?|" \
                        r"rounds?|grenades?|mines?)"
         self._weapon_noun = weapon_nouns
-        wmod = r"(?:[\w'’\-]+\s+){0,4}?"
+        wmod = r"(?:(?!(?:some|several|many|all|other|others|most|of|were|was|and)\b)[\w'’\-]+\s+){0,4}?"
         self._fired = [
             re.compile(r"\b(?:with|fired|launched|launching|firing|using|used|sent|deployed)\s+" + self.pre + r"(" + num + r")\s+" + wmod + weapon_nouns, flags),
             re.compile(r"(?<![\w\-])(" + num + r")\s+" + wmod + weapon_nouns + r"\s+(?:were\s+|had been\s+|have been\s+)?(?:fired|launched)", flags),
+        ]
+        det = r"(?:detained|arrested|detaining|arresting|rounded up|took into custody|taken into custody)"
+        self._detained = [
+            re.compile(r"\b" + det + r"\s+" + self.pre + r"(" + num + r")\s+" + mod + r"(?:" + persons + r")", flags),
+            re.compile(r"(?<![\w\-])" + self.pre.replace("(?:(?:", "(?:(?:", 1) + r"(" + num + r")\s+" + mod + r"(?:" + persons + r")\s+"
+                       r"(?:(?:were|was|have been|had been|reportedly)\s+){0,2}" + det, flags),
         ]
         ic = r"(?:shot down|intercepted|downed|destroyed|neutrali[sz]ed|repelled)"
         self._intercepted = [
@@ -157,6 +163,16 @@ class Numbers:
                 result[cat] = sum(values.values())
         return result["killed"], result["injured"], conflicts
 
+    def detained(self, statement: str) -> int | None:
+        """People detained or arrested ("detained 38 protesters", "12 people were arrested")."""
+        values = set()
+        for pattern in self._detained:
+            for m in pattern.finditer(statement):
+                v = self.value(m.group(1))
+                if v is not None and m.group(1).lower() not in ("a", "an", "both", "dozens", "hundreds", "scores"):
+                    values.add(v)
+        return max(values) if values else None
+
     def counts(self, statement: str) -> tuple[dict[str, int], list[str]]:
         """Weapon counts {"fired", "intercepted", "hit"} and conflicts (e.g. more shot down than fired)."""
         out: dict[str, int] = {}
@@ -166,7 +182,8 @@ class Numbers:
             for pattern in patterns:
                 for m in pattern.finditer(statement):
                     raw = m.group(1)
-                    if raw.lower() in ("a", "an") and key != "fired":
+                    if raw.lower() in ("both", "single", "lone", "pair", "dozens", "hundreds", "scores") or \
+                            (raw.lower() in ("a", "an") and key != "fired"):
                         continue
                     v = self.value(raw)
                     if v is not None and not re.fullmatch(r"(?:19|20)\d\d", raw):
