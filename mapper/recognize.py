@@ -5,8 +5,10 @@ words, person and organisation names, and sentence-initial capitals from becomin
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from functools import lru_cache
 from typing import Iterable
 
@@ -19,39 +21,25 @@ from mapper.model import Article, Mention
 
 __all__ = ["Recognizer", "gazetteer_names"]
 
+# Word lists and thresholds are data (lexicons/recognition.json), kept with their tests.
+_LEXICON = json.loads((Path(__file__).resolve().parent / "lexicons" / "recognition.json").read_text(encoding="utf-8"))
+_CONNECTORS = frozenset(_LEXICON["connectors"])       # lowercase words inside a multi-word name
+_NEVER = frozenset(_LEXICON["never_places"])          # capitalised words never places on their own
+_PERSON_TITLES = frozenset(_LEXICON["person_titles"])
+_DISEASES = frozenset(_LEXICON["disease_names"])
+_LIMITS = _LEXICON["thresholds"]
+_TYPE_WORDS = frozenset({w for w in ADMIN_TYPE_WORDS if " " not in w} | {"oblast'", "oblasts"})
+_MAX_TOKENS = 6
+
 # Dotted abbreviations ("U.S.", "W.Va.") are one token; so are hyphenated and apostrophised names.
 _TOKEN = re.compile(r"(?:[A-Z][a-z]?\.){2,}|[^\W\d_]+(?:['’ʼ\-][^\W\d_]+)*", re.UNICODE)
 _WORD = r"\p{Lu}[\p{L}\p{M}]*(?:['’ʼ\-][\p{L}\p{M}]+)*"
 _ABBREVIATION = r"(?:\p{Lu}\p{Ll}?\.){2,}"
-_CONTINUATION = r"(?:" + "|".join(sorted({"de", "del", "da", "do", "dos", "das", "la", "le", "les", "of", "on", "upon",
-                                         "am", "an", "der", "al", "el", "sur", "en", "y", "i", "di", "du", "des",
-                                         "bin", "ibn", "na", "nad", "pod", "oblast", "oblast'", "oblast’", "region",
-                                         "province", "district", "raion", "rayon", "governorate", "state", "county",
-                                         "krai", "kray", "republic", "prefecture", "department", "municipality"},
-                                        key=len, reverse=True)) + r")"
+_CONTINUATION = r"(?:" + "|".join(sorted((regex.escape(w) for w in _CONNECTORS | _TYPE_WORDS), key=len, reverse=True)) + r")"
 _CAPITALISED_RUN = regex.compile(
     rf"(?<![\p{{L}}\p{{M}}])(?:{_ABBREVIATION}|{_WORD})(?:[ \-](?:{_ABBREVIATION}|{_WORD}|{_CONTINUATION}(?![\p{{L}}\p{{M}}])))*")
 _PREVIOUS_WORD = regex.compile(r"([\p{L}]+)\.?\s+$")
 _POSSESSIVE = re.compile(r"['’]s?$")
-# Lowercase words allowed inside a multi-word place name.
-_CONNECTORS = {"de", "del", "da", "do", "dos", "das", "la", "le", "les", "of", "on", "upon", "am", "an", "der",
-               "al", "el", "sur", "en", "y", "i", "di", "du", "des", "bin", "ibn", "na", "nad", "pod"}
-_TYPE_WORDS = {w for w in ADMIN_TYPE_WORDS if " " not in w} | {"oblast'", "oblasts"}
-_MAX_TOKENS = 6
-# Capitalised words that are never places on their own, whatever a gazetteer says.
-_NEVER = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
-          "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
-          "god", "president", "minister", "army", "police", "mr", "mrs", "ms", "dr", "gen", "general", "colonel",
-          "captain", "sergeant", "lieutenant", "senator", "governor", "mayor", "king", "queen", "prince", "pope",
-          "i", "a", "an", "the", "this", "that", "these", "those", "it", "he", "she", "they", "we", "you", "his",
-          "her", "their", "our", "its", "but", "and", "or", "if", "as", "at", "in", "on", "by", "for", "from",
-          "with", "after", "before", "while", "when", "where", "what", "who", "why", "how", "said", "says",
-          "reuters", "ap", "afp", "cnn", "bbc", "twitter", "facebook", "telegram", "covid", "ebola", "zika",
-          "islamic", "state", "union", "republic", "federation", "north", "south", "east", "west", "central",
-          "western", "eastern", "northern", "southern", "city", "region", "district", "province"}
-_PERSON_TITLES = {"mr", "mrs", "ms", "dr", "gen", "president", "minister", "sen", "rep", "gov", "governor",
-                  "mayor", "general", "colonel", "col", "lt", "capt", "sgt", "prof", "judge", "pope", "king",
-                  "queen", "prince", "princess", "sir", "lord", "lady", "st", "saint"}
 _SENTENCE_END = re.compile(r"[.!?:;\"“”]\s*$|^\s*$|\n\s*$")
 
 
@@ -186,13 +174,16 @@ class Recognizer:
     def _plausible_single_word(self, surface: str, key: str, sentence_start: bool) -> bool:
         """A one-word match that is also a common English word is kept only for a big place."""
         common = _common_word(key)
-        if sentence_start and common >= 3.0:
+        if sentence_start and common >= _LIMITS["sentence_start_common_zipf"]:
             return False
-        if common >= 3.3 or surface.isupper() and len(surface) <= 4:
+        if common >= _LIMITS["common_word_zipf"] or surface.isupper() and len(surface) <= 4:
             best = self.gazetteer.lookup(surface, limit=1)
-            big = best and (best[0].population >= 200_000 or best[0].feature_code in ("PCLI", "ADM1"))
-            if not big or common >= 5.0 and best[0].feature_code not in ("PCLI",):
+            if not best:
                 return False
+            top = best[0]
+            if common >= _LIMITS["very_common_word_zipf"]:
+                return top.feature_code in ("PCLI", "ADM1") or top.population >= _LIMITS["very_big_place_population"]
+            return top.population >= _LIMITS["big_place_population"] or top.feature_code in ("PCLI", "ADM1")
         return True
 
     # -- merging -------------------------------------------------------------
@@ -224,9 +215,8 @@ class Recognizer:
             elif label == "NORP":
                 if normalize_name(text) in self.demonyms:
                     places.append(Mention(start, end, text, label, "country"))
-            elif label == "PERSON" and " " not in text and self._major(text):
-                # The small English model often calls Ukrainian cities people ("Kherson");
-                # a lone word that names a big place is kept as a place candidate.
+            elif label == "PERSON" and " " not in text and self._person_is_a_place(text):
+                # The small English model often calls cities people ("Kherson", "Paris").
                 continue
             elif label in ("PERSON", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW"):
                 blockers.append((start, end))
@@ -236,7 +226,27 @@ class Recognizer:
 
     def _major(self, surface: str) -> bool:
         best = self.gazetteer.lookup(surface, limit=1)
-        return bool(best) and (best[0].feature_class == "A" or best[0].population >= 50_000)
+        return bool(best) and (best[0].feature_class == "A" or best[0].population >= _LIMITS["major_place_population"])
+
+    def _person_is_a_place(self, word: str) -> bool:
+        """A lone word tagged PERSON that is a big place, or a rare word naming a fair-sized one."""
+        best = self.gazetteer.lookup(word, limit=1)
+        if not best:
+            return False
+        top = best[0]
+        if top.feature_code in ("PCLI", "ADM1") or top.population >= _LIMITS["person_override_min_population"]:
+            return True
+        return (top.population >= _LIMITS["major_place_population"]
+                and _common_word(normalize_name(word)) < _LIMITS["person_override_max_zipf"])
+
+    def _embedded_in_organisation_name(self, surface: str) -> bool:
+        """"Winnipeg police", "U.S. Department of Justice": yes; "Food and Drug Administration": no."""
+        if not self._major(surface):
+            return False
+        if " " in surface or surface.isupper() or _common_word(normalize_name(surface)) < _LIMITS["org_embedded_common_zipf"]:
+            return True
+        top = self.gazetteer.lookup(surface, limit=1)[0]
+        return top.feature_code in ("PCLI", "ADM1") or top.population >= _LIMITS["org_embedded_common_min_population"]
 
     def mentions(self, article: Article, doc=None) -> list[Mention]:
         """Place mentions of one article, sorted by offset, without overlaps."""
@@ -255,11 +265,15 @@ class Recognizer:
                 continue
             # A place inside an organisation's name ("Winnipeg police", "U.S. Department of Justice")
             # is still a toponym; minor namesakes inside names ("Sears Tower") are not.
-            if any(m.start >= s and m.end <= e for s, e in organisations) and not self._major(m.text):
+            if any(m.start >= s and m.end <= e for s, e in organisations) and not self._embedded_in_organisation_name(m.text):
                 continue
             merged.append(m)
             taken.append((m.start, m.end))
-        merged = [m for m in merged if not _names_something_else(article.text, m)]
+        # A word used in a person's name ("Mike Jansen") names that person when it comes back alone.
+        person_words = {normalize_name(w) for ent in doc.ents if ent.label_ == "PERSON" and " " in ent.text.strip()
+                        for w in ent.text.split()}
+        merged = [m for m in merged if not _names_something_else(article.text, m)
+                  and not (" " not in m.text and m.label != "NORP" and normalize_name(m.text) in person_words)]
         merged.sort(key=lambda m: m.start)
         return merged
 
@@ -275,12 +289,12 @@ class Recognizer:
 
 
 # Words after a place name that make it the name of a disease, currency or product instead.
-_NOT_A_PLACE_AFTER = re.compile(r"^(?:\$|[ \-](?:virus|viruses|fever|flu|influenza|disease|encephalitis|strain|"
-                                r"vaccine|dollars?|ebolavirus)\b)", re.IGNORECASE)
+_NOT_A_PLACE_AFTER = re.compile(r"^(?:\$|[ \-](?:" + "|".join(_LEXICON["not_a_place_after"]) + r")\b)", re.IGNORECASE)
 
 
 def _names_something_else(text: str, mention: Mention) -> bool:
-    return bool(_NOT_A_PLACE_AFTER.match(text[mention.end:mention.end + 16]))
+    """A disease, currency or product named after a place ("West Nile virus", "US$", "Marburg")."""
+    return normalize_name(mention.text) in _DISEASES or bool(_NOT_A_PLACE_AFTER.match(text[mention.end:mention.end + 16]))
 
 
 def _hint(surface: str) -> str | None:

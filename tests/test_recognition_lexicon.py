@@ -1,0 +1,27 @@
+"""The recognition word lists are data: check they load and keep their shape."""
+import json
+from pathlib import Path
+
+import mapper.recognize as recognize
+
+LEXICON = Path(recognize.__file__).parent / "lexicons" / "recognition.json"
+
+
+def test_lexicon_has_the_expected_lists_and_thresholds():
+    data = json.loads(LEXICON.read_text(encoding="utf-8"))
+    for key in ("connectors", "never_places", "person_titles", "disease_names", "not_a_place_after"):
+        values = data[key]
+        assert values and all(isinstance(v, str) and v == v.lower() and v.strip() == v for v in values), key
+        assert len(values) == len(set(values)), f"duplicates in {key}"
+    limits = data["thresholds"]
+    assert 0 < limits["common_word_zipf"] < limits["very_common_word_zipf"] < 8
+    assert limits["major_place_population"] < limits["big_place_population"] < limits["very_big_place_population"]
+
+
+def test_lists_reach_the_recognizer():
+    assert "of" in recognize._CONNECTORS and "monday" in recognize._NEVER and "mr" in recognize._PERSON_TITLES
+    assert "west nile" in recognize._DISEASES
+
+
+def test_month_and_weekday_names_are_never_places():
+    assert {"march", "may", "monday", "august"} <= recognize._NEVER
