@@ -59,9 +59,9 @@ class Actors:
         for alias, iso2 in (("us", "US"), ("u s", "US"), ("usa", "US"), ("america", "US"), ("uk", "GB"),
                             ("britain", "GB"), ("kiev", "UA"), ("kyiv", "UA"), ("moscow", "RU"), ("kremlin", "RU")):
             self.lookup.setdefault(alias, iso2)
-        self._group_patterns: list[tuple[str, re.Pattern]] = []
+        # one regex for every group template: alternative i captures its "who" as group w<i>
+        alternatives, self._alt_kind = [], []
         for kind, templates in spec.get("groups", {}).items():
-            alternatives = []
             for template in templates:
                 pieces = []
                 for token in template.split():
@@ -71,9 +71,13 @@ class Actors:
                         pieces.append(_WHO + r"['’]s")
                     else:
                         pieces.append("(?i:" + re.escape(token) + ")")
-                alternatives.append(r"[\s\-]+".join(pieces))
-            for regex in sorted(alternatives, key=len, reverse=True):
-                self._group_patterns.append((kind, re.compile(r"(?<![\w\-])" + regex + r"(?![\w])")))
+                alternatives.append((r"[\s\-]+".join(pieces), kind))
+        alternatives.sort(key=lambda a: len(a[0]), reverse=True)
+        parts = []
+        for i, (regex, kind) in enumerate(alternatives):
+            parts.append("(?P<a%d>" % i + regex.replace("(?P<who>", "(?P<w%d>" % i) + ")")
+            self._alt_kind.append(kind)
+        self._group_re = re.compile(r"(?<![\w\-])(?:" + "|".join(parts) + r")(?![\w])") if parts else None
         self._generic = [(kind, compile_terms(terms)) for kind, terms in spec.get("generic", {}).items()]
         self._targets = [(kind, compile_terms(terms, plural=False)) for kind, terms in spec.get("targets", {}).items()]
 
@@ -84,26 +88,25 @@ class Actors:
         """Actor phrases, longest first, without overlaps; country-specific groups before generic words."""
         found: list[ActorMention] = []
         taken: list[tuple[int, int]] = []
-        for kind, pattern in self._group_patterns:
-            for m in pattern.finditer(text):
-                # "who" may swallow capitalised words before the demonym: keep the last that is one.
-                who = m.group("who")
-                words = who.split()
-                country = None
-                offset = 0
-                for i in range(len(words)):
-                    candidate = " ".join(words[i:])
-                    country = self.country_of(candidate)
-                    if country:
-                        offset = len(" ".join(words[:i])) + (1 if i else 0)
-                        break
-                if not country:
-                    continue
-                start = m.start("who") + offset if m.start("who") == m.start() else m.start()
-                if any(start < e and s < m.end() for s, e in taken):
-                    continue
-                found.append(ActorMention(start, m.end(), text[start:m.end()], kind, country))
-                taken.append((start, m.end()))
+        for m in (self._group_re.finditer(text) if self._group_re is not None else ()):
+            i = next(int(name[1:]) for name, value in m.groupdict().items() if value is not None and name.startswith("a"))
+            kind = self._alt_kind[i]
+            who = m.group("w%d" % i)
+            words = who.split()
+            country = None
+            offset = 0
+            for j in range(len(words)):
+                country = self.country_of(" ".join(words[j:]))
+                if country:
+                    offset = len(" ".join(words[:j])) + (1 if j else 0)
+                    break
+            if not country:
+                continue
+            start = m.start("w%d" % i) + offset if m.start("w%d" % i) == m.start() else m.start()
+            if any(start < e and s < m.end() for s, e in taken):
+                continue
+            found.append(ActorMention(start, m.end(), text[start:m.end()], kind, country))
+            taken.append((start, m.end()))
         for kind, pattern in self._generic:
             if pattern is None:
                 continue

@@ -58,10 +58,14 @@ class Typing:
 
 def find_cues(lex, text: str) -> list[Cue]:
     """Every cue of the statement, in text order (a position may carry several kinds)."""
+    excluded: dict[str, list[tuple[int, int]]] = {}
+    for s, e, kind, _ in lex.cue_exclude_index.find(text):
+        excluded.setdefault(kind, []).append((s, e))
     out = []
-    for kind in lex.cues.values():
-        for m in kind.finditer(text):
-            out.append(Cue(kind.name, m.start(), m.end(), m.group(0), kind.strength))
+    for s, e, kind, surface in lex.cue_index.find(text):
+        if any(xs <= s and e <= xe for xs, xe in excluded.get(kind, ())):
+            continue
+        out.append(Cue(kind, s, e, surface, lex.cues[kind].strength))
     out.sort(key=lambda c: (c.start, -c.end))
     return out
 

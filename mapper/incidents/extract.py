@@ -44,6 +44,9 @@ class _Statement:
     cues: list[Cue]
     dates: list[DateMention]
     sdoc: object = None
+    usable: list[Cue] = field(default_factory=list)
+    aggregate: bool = False
+    pcands: list[PlaceCandidate] = field(default_factory=list)
 
 
 @dataclass
@@ -383,13 +386,8 @@ class Extractor:
                 elif kind in ("settlement", "apposition"):
                     c = replace(c, role="location")
                 cands.append(c)
-        out = []
-        for c in cands:
-            c = self.locator.text_role(text, c.start, c.end, c, cue_spans) if c.role == "other" or c.label != "UNK" else c
-            if st.sdoc is not None:
-                c = self.locator.syntax_role(st.sdoc, st.start, c, cue_spans)
-            out.append(c)
-        return out
+        return [self.locator.text_role(text, c.start, c.end, c, cue_spans) if c.role == "other" or c.label != "UNK" else c
+                for c in cands]
 
     _TYPE_WORD = re.compile(r"(?i)\b(?:oblast'?|region|province|district|raion|rayon|county|governorate|state|krai|kray|"
                             r"republic|municipality|prefecture|hromada)\b")
@@ -625,14 +623,19 @@ class Extractor:
             statements.append(_Statement(i, s, e, stext, cues, dates))
         if not any(st.cues for st in statements):
             return []
-        self._parse_statements(statements, resolved, unknown)
+        for st in statements:
+            if st.cues:
+                st.usable, st.aggregate = self._usable_cues(st.text, st.cues)
+            if st.usable:
+                st.pcands = self._place_candidates(article, st, resolved, unknown, dateline_span)
+        self._parse_statements(statements)
 
         candidates: list[_Candidate] = []
         last_date: tuple[dt.date, int] | None = None
         previous_where: Where | None = None
         for st in statements:
             event_dates = self._event_dates(st.text, st.dates, st.sdoc)
-            cues, aggregate = self._usable_cues(st.text, st.cues)
+            cues, aggregate = st.usable, st.aggregate
             if not cues:
                 good = [d for d in event_dates if d.date is not None]
                 if good and len({d.date for d in good}) == 1:
@@ -650,17 +653,34 @@ class Extractor:
         merged = _merge(candidates)
         return self._finish(article, merged)
 
-    def _parse_statements(self, statements: list[_Statement], resolved, unknown) -> None:
+    def _ambiguous(self, st: _Statement) -> bool:
+        """Whether the words around a statement's places leave their roles open (then the parse decides)."""
+        cands = st.pcands
+        if len(cands) < 1:
+            return False
+        anchor = st.start + next((c.start for c in st.usable if c.strength == "strong"), st.usable[0].start)
+        scored = sorted(((self.locator.score(c, anchor), c) for c in cands), key=lambda t: -t[0])
+        scored = [(sc, c) for sc, c in scored if sc != float("-inf")]
+        if not scored:
+            return False
+        best_score, best = scored[0]
+        if best.role == "other":
+            return True
+        if any(c.role == "other" and (c.level == COUNTRY or (c.place is not None and c.place.feature_code == "PPLC"))
+               for _, c in scored):
+            return True
+        if len(scored) >= 2:
+            second_score, second = scored[1]
+            if best_score - second_score < 1.0 and best.place is not None and second.place is not None and \
+                    best.place.admin1_code != second.place.admin1_code:
+                return True
+        return False
+
+    def _parse_statements(self, statements: list[_Statement]) -> None:
         if not self._parse:
             return
-        need = []
-        for st in statements:
-            if not st.cues or len(st.text.split()) > self.max_parse_tokens:
-                continue
-            places = sum(1 for r in resolved if st.start <= r.mention.start < st.end)
-            places += sum(1 for u in unknown if st.start <= u[0] < st.end)
-            if places >= self.min_parse_entities or (places >= 1 and len(self.actors.find(st.text)) >= 1):
-                need.append(st)
+        need = [st for st in statements if st.usable and len(st.text.split()) <= self.max_parse_tokens
+                and self._ambiguous(st)]
         if not need:
             return
         if self._parser is None:
@@ -671,6 +691,8 @@ class Extractor:
             return
         for st, sdoc in zip(need, self._parser.pipe(st.text for st in need)):
             st.sdoc = sdoc
+            cue_spans = [(st.start + c.start, st.start + c.end) for c in st.cues]
+            st.pcands = [self.locator.syntax_role(sdoc, st.start, c, cue_spans) for c in st.pcands]
 
     def _candidate(self, article, st: _Statement, cues, aggregate, event_dates, last_date, previous_where,
                    resolved, unknown, dateline, dateline_span, article_ctx) -> _Candidate | None:
@@ -685,7 +707,7 @@ class Extractor:
         anchor = anchor_cue.start
 
         # places
-        pcands = self._place_candidates(article, st, resolved, unknown, dateline_span)
+        pcands = st.pcands
         for c in pcands:
             c.score = self.locator.score(c, st.start + anchor)
         usable = [c for c in pcands if c.score != float("-inf")]
