@@ -59,25 +59,32 @@ class Actors:
         for alias, iso2 in (("us", "US"), ("u s", "US"), ("usa", "US"), ("america", "US"), ("uk", "GB"),
                             ("britain", "GB"), ("kiev", "UA"), ("kyiv", "UA"), ("moscow", "RU"), ("kremlin", "RU")):
             self.lookup.setdefault(alias, iso2)
-        # one regex for every group template: alternative i captures its "who" as group w<i>
-        alternatives, self._alt_kind = [], []
+        # three regexes for the group templates: "{demonym} forces", "{country}'s army", "army of {country}"
+        self._tail_kind: dict[str, str] = {}
+        self._poss_kind: dict[str, str] = {}
+        self._head_kind: dict[str, str] = {}
         for kind, templates in spec.get("groups", {}).items():
             for template in templates:
-                pieces = []
-                for token in template.split():
-                    if token in ("{demonym}", "{country}"):
-                        pieces.append(_WHO)
-                    elif token in ("{demonym}'s", "{country}'s"):
-                        pieces.append(_WHO + r"['’]s")
-                    else:
-                        pieces.append("(?i:" + re.escape(token) + ")")
-                alternatives.append((r"[\s\-]+".join(pieces), kind))
-        alternatives.sort(key=lambda a: len(a[0]), reverse=True)
-        parts = []
-        for i, (regex, kind) in enumerate(alternatives):
-            parts.append("(?P<a%d>" % i + regex.replace("(?P<who>", "(?P<w%d>" % i) + ")")
-            self._alt_kind.append(kind)
-        self._group_re = re.compile(r"(?<![\w\-])(?:" + "|".join(parts) + r")(?![\w])") if parts else None
+                tokens = template.split()
+                if tokens[0] in ("{demonym}", "{country}"):
+                    self._tail_kind.setdefault(" ".join(tokens[1:]).lower(), kind)
+                elif tokens[0] in ("{demonym}'s", "{country}'s"):
+                    self._poss_kind.setdefault(" ".join(tokens[1:]).lower(), kind)
+                elif tokens[-1] in ("{demonym}", "{country}"):
+                    self._head_kind.setdefault(" ".join(tokens[:-1]).lower(), kind)
+
+        def alt(words):
+            return "|".join(r"[\s\-]+".join(re.escape(w) for w in phrase.split())
+                            for phrase in sorted(words, key=len, reverse=True))
+
+        who = r"(?P<who>(?:the\s+)?[A-Z][\w.’'\-]*(?:\s+[A-Z][\w.’'\-]*){0,2}?)"
+        self._group_res = []
+        if self._tail_kind:
+            self._group_res.append((self._tail_kind, re.compile(r"(?<![\w\-])" + who + r"[\s\-]+(?P<rest>(?i:" + alt(self._tail_kind) + r"))(?![\w])")))
+        if self._poss_kind:
+            self._group_res.append((self._poss_kind, re.compile(r"(?<![\w\-])" + who + r"['’]s[\s\-]+(?P<rest>(?i:" + alt(self._poss_kind) + r"))(?![\w])")))
+        if self._head_kind:
+            self._group_res.append((self._head_kind, re.compile(r"(?<![\w\-])(?P<rest>(?i:" + alt(self._head_kind) + r"))[\s\-]+" + who + r"(?![\w])")))
         self._generic = [(kind, compile_terms(terms)) for kind, terms in spec.get("generic", {}).items()]
         self._targets = [(kind, compile_terms(terms, plural=False)) for kind, terms in spec.get("targets", {}).items()]
 
@@ -88,25 +95,28 @@ class Actors:
         """Actor phrases, longest first, without overlaps; country-specific groups before generic words."""
         found: list[ActorMention] = []
         taken: list[tuple[int, int]] = []
-        for m in (self._group_re.finditer(text) if self._group_re is not None else ()):
-            i = next(int(name[1:]) for name, value in m.groupdict().items() if value is not None and name.startswith("a"))
-            kind = self._alt_kind[i]
-            who = m.group("w%d" % i)
-            words = who.split()
-            country = None
-            offset = 0
-            for j in range(len(words)):
-                country = self.country_of(" ".join(words[j:]))
-                if country:
-                    offset = len(" ".join(words[:j])) + (1 if j else 0)
-                    break
-            if not country:
-                continue
-            start = m.start("w%d" % i) + offset if m.start("w%d" % i) == m.start() else m.start()
-            if any(start < e and s < m.end() for s, e in taken):
-                continue
-            found.append(ActorMention(start, m.end(), text[start:m.end()], kind, country))
-            taken.append((start, m.end()))
+        for table, pattern in self._group_res:
+            for m in pattern.finditer(text):
+                kind = table.get(re.sub(r"[\s\-]+", " ", m.group("rest").lower()))
+                if kind is None:
+                    continue
+                words = m.group("who").split()
+                country = None
+                offset = 0
+                for j in range(len(words)):
+                    country = self.country_of(" ".join(words[j:]))
+                    if country:
+                        offset = len(" ".join(words[:j])) + (1 if j else 0)
+                        break
+                if not country:
+                    continue
+                start = m.start("who") + offset if m.start("who") == m.start() else m.start()
+                if text[start:start + 4].lower() == "the ":
+                    start += 4
+                if any(start < e and s < m.end() for s, e in taken):
+                    continue
+                found.append(ActorMention(start, m.end(), text[start:m.end()], kind, country))
+                taken.append((start, m.end()))
         for kind, pattern in self._generic:
             if pattern is None:
                 continue

@@ -53,6 +53,11 @@ _PATTERNS = [
 ]
 
 
+# a cheap test first: most sentences name no date at all
+_ANY = re.compile(r"\d|day\b|night|week|month|\bago\b|yesterday|today|tonight|overnight|evening|morning|afternoon|"
+                  r"\b(?:" + _MONTH_NAMES + r")", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class DateMention:
     start: int
@@ -161,6 +166,8 @@ def find_dates(text: str, base: dt.date | None) -> list[DateMention]:
     """Every date expression of ``text``, in order, without overlaps (longest first)."""
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
+    if not _ANY.search(text):
+        return found
     for kind, pattern in _PATTERNS:
         for m in pattern.finditer(text):
             if any(m.start() < e and s < m.end() for s, e in taken):

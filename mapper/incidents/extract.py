@@ -49,6 +49,35 @@ class _Statement:
     pcands: list[PlaceCandidate] = field(default_factory=list)
 
 
+class _Span:
+    """A minimal match object (start, end, group) for weapon hits."""
+
+    __slots__ = ("_s", "_e", "_t")
+
+    def __init__(self, s: int, e: int, t: str):
+        self._s, self._e, self._t = s, e, t
+
+    def start(self) -> int:
+        return self._s
+
+    def end(self) -> int:
+        return self._e
+
+    def group(self, _=0) -> str:
+        return self._t
+
+
+@dataclass
+class _Prepared:
+    article: Article
+    statements: list[_Statement]
+    resolved: list[ResolvedMention]
+    unknown: list
+    dateline: Where | None
+    dateline_span: tuple[int, int] | None
+    article_ctx: dict
+
+
 @dataclass
 class _Candidate:
     index: int
@@ -139,6 +168,8 @@ class Extractor:
         verbs = "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in sorted(self.lex.words.get("object_verbs", ()), key=len, reverse=True))
         self._object_re = re.compile(r"(?i:\b(?:" + verbs + r"))\s+(?:the\s+)?(?:(?i:village|town|city|settlement)\s+of\s+)?(" + _NAME + ")")
         self._country_scope = self.lex.pattern("country_scope")
+        self._number_re = re.compile(r"\d|\b(?:" + "|".join(re.escape(w) for w in self.numbers.words) + r")\b", re.IGNORECASE)
+        self._weapon_noun_re = re.compile(r"(?i)\b(?:missiles?|drones?|rockets?|shells?|bombs?|projectiles?|munitions?|uavs?)\b")
         self._reference = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in self.lex.words.get("reference_words", ()))
                                      + r")\s+(?:[\w\-]+\s+){0,2}$", re.IGNORECASE)
 
@@ -147,11 +178,20 @@ class Extractor:
         """The incidents of one article (``doc``: a spaCy Doc of its text from the NER pipeline)."""
         if not article.text or not article.text.strip():
             return []
+        prepared = self._prepare(article, doc, resolved)
+        if prepared is None:
+            return []
+        self._parse_statements(prepared.statements)
+        return self._complete(prepared)
+
+    def _prepare(self, article: Article, doc=None, resolved=None) -> "_Prepared | None":
+        if not article.text or not article.text.strip():
+            return None
         if resolved is None:
             doc, resolved, unknown = self._geoparse(article, doc)
         else:
             unknown = self._unknown(article.text, [r.mention for r in resolved], doc)
-        return self._extract(article, doc, resolved, unknown)
+        return self._statements(article, doc, resolved, unknown)
 
     def extract_many(self, articles: Iterable[Article], batch_size: int = 32) -> Iterator[tuple[Article, list[Incident]]]:
         batch: list[Article] = []
@@ -169,8 +209,11 @@ class Extractor:
                 yield article, self.extract(article)
             return
         docs = self.nlp.pipe((a.text for a in batch), batch_size=32)
-        for article, doc in zip(batch, docs):
-            yield article, self.extract(article, doc=doc)
+        prepared = [self._prepare(article, doc) for article, doc in zip(batch, docs)]
+        # one parser call for the whole batch: spaCy's per-call cost dominates for a few sentences
+        self._parse_statements([st for p in prepared if p is not None for st in p.statements])
+        for article, p in zip(batch, prepared):
+            yield article, (self._complete(p) if p is not None else [])
 
     # ------------------------------------------------------------------ geoparsing
     def _geoparse(self, article: Article, doc):
@@ -318,10 +361,8 @@ class Extractor:
         found = []
         if self.lex.weapon_pattern is None:
             return [], []
-        for m in self.lex.weapon_pattern.finditer(stext):
-            entry = self.lex.weapon_for(m.group(0))
-            if entry is None:
-                continue
+        for ws, we, entry in self.lex.find_weapons(stext):
+            m = _Span(ws, we, stext[ws:we])
             if entry.air_defence:
                 # an air-defence system is the weapon only when it fires ("S-300 missiles hit", "with S-300s")
                 before = stext[max(0, m.start() - 30):m.start()].lower()
@@ -608,7 +649,7 @@ class Extractor:
         return None
 
     # ------------------------------------------------------------------ the pass over an article
-    def _extract(self, article: Article, doc, resolved: list[ResolvedMention], unknown) -> list[Incident]:
+    def _statements(self, article: Article, doc, resolved: list[ResolvedMention], unknown) -> "_Prepared | None":
         text = article.text
         base = article.date
         dateline, dateline_span = self._dateline(article)
@@ -622,14 +663,17 @@ class Extractor:
             dates = find_dates(stext, base)
             statements.append(_Statement(i, s, e, stext, cues, dates))
         if not any(st.cues for st in statements):
-            return []
+            return None
         for st in statements:
             if st.cues:
                 st.usable, st.aggregate = self._usable_cues(st.text, st.cues)
             if st.usable:
                 st.pcands = self._place_candidates(article, st, resolved, unknown, dateline_span)
-        self._parse_statements(statements)
+        return _Prepared(article, statements, resolved, unknown, dateline, dateline_span, article_ctx)
 
+    def _complete(self, p: "_Prepared") -> list[Incident]:
+        article, statements, resolved, unknown = p.article, p.statements, p.resolved, p.unknown
+        dateline, dateline_span, article_ctx = p.dateline, p.dateline_span, p.article_ctx
         candidates: list[_Candidate] = []
         last_date: tuple[dt.date, int] | None = None
         previous_where: Where | None = None
@@ -667,7 +711,7 @@ class Extractor:
         if best.role == "other":
             return True
         if any(c.role == "other" and (c.level == COUNTRY or (c.place is not None and c.place.feature_code == "PPLC"))
-               for _, c in scored):
+               and best_score - sc < 2.0 for sc, c in scored):
             return True
         if len(scored) >= 2:
             second_score, second = scored[1]
@@ -792,13 +836,18 @@ class Extractor:
 
         # figures
         counts, count_conflicts = ({}, [])
-        if weapon_hits or re.search(r"(?i)\b(?:missiles?|drones?|rockets?|shells?|bombs?|projectiles?)\b", stext):
+        kinds = {c.kind for c in cues}
+        has_number = self._number_re.search(stext) is not None
+        if has_number and (weapon_hits or self._weapon_noun_re.search(stext)):
             counts, count_conflicts = self.numbers.counts(stext)
         if any(c.kind in ("arrest", "intervention") for c in cues):
             detained = self.numbers.detained(stext)
             if detained is not None:
                 counts = {**counts, "detained": detained}
-        fatalities, injured, casualty_conflicts = self.numbers.casualties(stext)
+        fatalities = injured = None
+        casualty_conflicts: list[str] = []
+        if "casualty" in kinds and has_number:
+            fatalities, injured, casualty_conflicts = self.numbers.casualties(stext)
         conflicts += count_conflicts + casualty_conflicts
 
         if where is None:

@@ -96,6 +96,7 @@ class CueKind:
 
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+_GAP = re.compile(r"[\s\-]+")
 
 
 class TermIndex:
@@ -109,7 +110,8 @@ class TermIndex:
     [('a', 'air-strikes'), ('a', 'shelling')]
     """
 
-    def __init__(self, kinds: dict[str, Iterable[str]]):
+    def __init__(self, kinds: dict[str, Iterable[str]], plural: bool = False):
+        self.plural = plural
         self._first: dict[str, list[tuple[tuple[str, ...], bool, str]]] = {}
         self._stems: dict[str, list[tuple[str, tuple[str, ...], str]]] = {}
         for kind, terms in kinds.items():
@@ -125,6 +127,9 @@ class TermIndex:
                         self._stems.setdefault(words[0][:3], []).append((words[0], (), kind))
                     else:
                         self._first.setdefault(words[0], []).append((tuple(words[1:]), star, kind))
+                        if plural and len(words) == 1:
+                            for suffix in ("s", "es"):
+                                self._first.setdefault(words[0] + suffix, []).append((tuple(), star, kind))
         for entries in self._first.values():
             entries.sort(key=lambda e: -len(e[0]))
 
@@ -140,7 +145,13 @@ class TermIndex:
 
     def find(self, text: str) -> list[tuple[int, int, str, str]]:
         """(start, end, kind, surface) for every kind's longest term at each word."""
-        words = [(m.start(), m.end(), m.group(0).lower()) for m in _WORD.finditer(text)]
+        words = []
+        for m in _WORD.finditer(text):
+            w = m.group(0).lower()
+            if w.endswith(("'s", "’s")):     # "the drone's wreck": the word is "drone"
+                words.append((m.start(), m.end() - 2, w[:-2]))
+            else:
+                words.append((m.start(), m.end(), w))
         out = []
         n = len(words)
         last_end: dict[str, int] = {}
@@ -158,7 +169,14 @@ class TermIndex:
                 for j, r in enumerate(rest):
                     nxt = words[i + 1 + j]
                     gap = text[words[i + j][1]:nxt[0]]
-                    if not re.fullmatch(r"[\s\-]+", gap) or not (nxt[2].startswith(r) if star and j == k - 1 else nxt[2] == r):
+                    last = j == k - 1
+                    if star and last:
+                        same = nxt[2].startswith(r)
+                    elif self.plural and last:
+                        same = nxt[2] in (r, r + "s", r + "es")
+                    else:
+                        same = nxt[2] == r
+                    if not _GAP.fullmatch(gap) or not same:
                         ok = False
                         break
                 if ok:
@@ -196,6 +214,8 @@ class Lexicons:
                 terms.append(term)
         self.weapon_pattern = compile_terms(terms, plural=True)
         self._patterns: dict[str, re.Pattern | None] = {}
+        self.weapon_index = TermIndex({e.name: e.terms for e in self.weapons}, plural=True)
+        self._weapon_by_name = {e.name: e for e in self.weapons}
         self.cue_index = TermIndex({name: kind.terms for name, kind in self.cues.items()})
         self.cue_exclude_index = TermIndex({name: [t for t in (self.raw["triggers.json"]["cues"][name].get("exclude") or ())]
                                             for name in self.cues})
@@ -209,6 +229,16 @@ class Lexicons:
             if entry.name.lower() == name.lower():
                 return entry
         return None
+
+    def find_weapons(self, text: str) -> list[tuple[int, int, WeaponEntry]]:
+        """(start, end, weapon) for every weapon named in ``text``, longest names first."""
+        found = sorted(self.weapon_index.find(text), key=lambda t: (t[0], -(t[1] - t[0])))
+        out: list[tuple[int, int, WeaponEntry]] = []
+        for s, e, name, _ in found:
+            if out and s < out[-1][1]:
+                continue
+            out.append((s, e, self._weapon_by_name[name]))
+        return out
 
     def weapon_for(self, surface: str) -> WeaponEntry | None:
         """The weapon a matched surface form names ("ATACMS missiles" -> ATACMS)."""
