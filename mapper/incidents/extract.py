@@ -708,7 +708,7 @@ class Extractor:
         if not scored:
             return False
         best_score, best = scored[0]
-        if best.role == "other":
+        if best.role == "other" or any(c.role == "other" and c.level > best.level for _, c in scored):
             return True
         if any(c.role == "other" and (c.level == COUNTRY or (c.place is not None and c.place.feature_code == "PPLC"))
                and best_score - sc < 2.0 for sc, c in scored):
@@ -1079,7 +1079,8 @@ class Extractor:
         if c.where is not None and c.where.unresolved:
             score += w.get("unresolved_place", -0.05)
         if c.conflicts:
-            score += w.get("conflict", -0.3)
+            score += w.get("conflict", -0.4)
+            score = min(score, w.get("conflict_cap", 0.4))
         return round(max(w.get("minimum", 0.05), min(w.get("maximum", 0.95), score)), 3)
 
     def _finish(self, article: Article, candidates: list[_Candidate]) -> list[Incident]:

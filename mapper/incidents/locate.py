@@ -111,6 +111,7 @@ class Locator:
         self._org_after_strict = re.compile(r"^(?:['’]s)?\s+(?:[A-Z][a-z]+\s+){0,2}?(?:" + alt("organisation_nouns") + r")\b")
         self._loc_before = re.compile(
             r"\b(" + alt("location_prepositions") + "|" + alt("near_prepositions") + r")\s+(?:the\s+)?"
+            r"(?:[A-Z][\w\-]+['’]s\s+)?"
             r"(?:(?:" + alt("settlement_words") + r"|region|oblast|province|outskirts|suburbs?|centre|center|"
             r"area|city centre|city center|vicinity|central|downtown|northern|southern|eastern|western|" + _DIRECTION +
             r"(?:ern)?)\s+(?:of\s+(?:the\s+)?)?){0,2}$", re.IGNORECASE)
@@ -177,6 +178,9 @@ class Locator:
                 role = "modifier"
         elif role == "other" and self._org_after_strict.match(after):
             role = "modifier"
+        if is_country and role == "location" and re.match(r"^['’]s\s+(?:[A-Z][\w\-]+\s+){1,3}(?:region|oblast|province|district|"
+                                                          r"krai|republic|city|capital)\b", after, re.I):
+            role = "other"         # "in Russia's Kursk Region": the country only qualifies the region
         if (is_country or cand.label == "NORP") and re.match(r"^[\s\-]*(?:[\w\-]+\s+)?(?:missiles?|drones?|rockets?|weapons?|munitions?|"
                                                             r"bombs?|shells?|jets?|aircraft|tanks?|systems?)\b", after, re.I):
             role = "modifier"

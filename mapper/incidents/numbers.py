@@ -65,7 +65,7 @@ class Numbers:
         self._persons = persons
         aux = r"(?:(?:were|was|have been|has been|had been|are|is|been|reportedly|reported|later|also|all|being|" \
               r"confirmed|left|of them|of whom|initially|seriously|critically|badly|slightly|lightly|fatally)\s+){0,4}"
-        mod = r"(?:(?!\d|(?:" + killed + "|" + injured + r")\b)[\w'’\-]+\s+){0,3}?"
+        mod = r"(?:(?![\d,]+\s|(?:" + killed + "|" + injured + r")\b)[\w'’\-]+\s+){0,3}?"
         flags = re.IGNORECASE
         # "two civilians were killed", "3 people dead", "1 x fatality"
         self._before = {
@@ -76,8 +76,8 @@ class Numbers:
         verbs_k = r"(?:killed|killing|kills|left|leaving|claimed the lives of|took the lives of)"
         verbs_i = r"(?:injured|injuring|injures|wounded|wounding|wounds|hurt|hurting)"
         self._after = {
-            "killed": re.compile(r"\b" + verbs_k + r"\s+" + self.pre + r"(" + num + r")\s+" + mod + r"(" + persons + r")?(?:\s+(?:dead|killed))?", flags),
-            "injured": re.compile(r"\b" + verbs_i + r"\s+" + self.pre + r"(" + num + r")\s*" + mod + r"(" + persons + r")?", flags),
+            "killed": re.compile(r"\b" + verbs_k + r"\s+" + self.pre + r"(" + num + r")(?:\s+" + mod + r"(" + persons + r"))?\b(?:\s+(?:dead|killed))?", flags),
+            "injured": re.compile(r"\b" + verbs_i + r"\s+" + self.pre + r"(" + num + r")(?:\s+" + mod + r"(" + persons + r"))?\b", flags),
         }
         # "deaths of two individuals", "death toll rose to 7", "killed: 3"
         self._of = {
