@@ -147,7 +147,7 @@ class Extractor:
         country_names = dict(self.gazetteer.conn.execute("SELECT iso2, name FROM countries").fetchall())
         self.country_names = country_names
         self.actors = Actors(self.lex, self.demonyms, country_names)
-        self.locator = Locator(self.lex, self.gazetteer, self.lex.weapon_pattern)
+        self.locator = Locator(self.lex, self.gazetteer, self.lex.weapon_pattern, common_word=self._common)
         self.nlp = geoparser.recognizer.nlp
         self._parse = parse and self.nlp is not None
         self._parser = None
@@ -396,7 +396,7 @@ class Extractor:
     # ------------------------------------------------------------------ places
     def _place_candidates(self, article: Article, st: _Statement, resolved: list[ResolvedMention], unknown, dateline_span):
         text = article.text
-        cue_spans = [(st.start + c.start, st.start + c.end) for c in st.cues]
+        cue_spans = [(st.start + c.start, st.start + c.end, c.kind) for c in st.cues]
         cands = []
         for rm in resolved:
             m = rm.mention
@@ -412,7 +412,7 @@ class Extractor:
                 continue
             if re.fullmatch(r"[A-Z]{1,3}|[A-Z]\.[A-Z]\.?", m.text) and level_of(rm.place) != COUNTRY:
                 continue           # "US" resolved to a French village
-            place = self._upgrade_unit(text, m, self._prefer_city(m, rm.place))
+            place = self._upgrade_unit(text, m, self._prefer_city(m, self._exact_name(m, rm.place)))
             cands.append(PlaceCandidate(m.start, m.end, m.text, place, level_of(place), m.label))
         for s, e, name, kind, reference in unknown:
             if s >= st.start and e <= st.end and not (dateline_span and s < dateline_span[1]):
@@ -445,6 +445,19 @@ class Extractor:
             if c.feature_class == "P" and c.country_code == place.country_code and \
                     f"{c.country_code}.{c.admin1_code}" == place.admin1_code and \
                     (normalize_name(c.name) == key or c.name_kind <= 1):
+                return place_from_candidate(c)
+        return place
+
+    def _exact_name(self, mention: Mention, place: Place) -> Place:
+        """"Kyiv Oblast" is the unit of that exact name, not another unit that shares a word with it."""
+        from gazetteer.normalize import normalize_name
+        from mapper.resolve import place_from_candidate
+
+        key = normalize_name(mention.text)
+        if normalize_name(place.name) == key or place.feature_class != "A":
+            return place
+        for c in self.gazetteer.lookup(mention.text, limit=10):
+            if c.feature_code == place.feature_code and c.name_kind == 0 and normalize_name(c.name) == key:
                 return place_from_candidate(c)
         return place
 
@@ -735,7 +748,7 @@ class Extractor:
             return
         for st, sdoc in zip(need, self._parser.pipe(st.text for st in need)):
             st.sdoc = sdoc
-            cue_spans = [(st.start + c.start, st.start + c.end) for c in st.cues]
+            cue_spans = [(st.start + c.start, st.start + c.end, c.kind) for c in st.cues]
             st.pcands = [self.locator.syntax_role(sdoc, st.start, c, cue_spans) for c in st.pcands]
 
     def _candidate(self, article, st: _Statement, cues, aggregate, event_dates, last_date, previous_where,

@@ -28,6 +28,8 @@ __all__ = ["PlaceCandidate", "Where", "level_of", "Locator"]
 # Levels: how specific a place is.
 COUNTRY, REGION, DISTRICT, SETTLEMENT = 1, 2, 3, 4
 _NAME = r"[A-Z][\w'’]*(?:[\-][A-Z]?[\w'’]+)*(?:\s+[A-Z][\w'’]*(?:[\-][A-Z]?[\w'’]+)*){0,2}"
+_OBJECT_KINDS = {"remote_attack", "air_strike", "weak_hit", "capture", "retake", "civilian_attack", "abduction",
+                 "explosion", "clash", "riot", "arrest", "looting"}
 _DIRECTION_WORDS = {"north", "south", "east", "west", "northwest", "northeast", "southwest", "southeast", "central",
                     "northern", "southern", "eastern", "western", "upper", "lower", "middle"}
 _DIRECTION = r"(?:north|south|east|west|north[\- ]?west|north[\- ]?east|south[\- ]?west|south[\- ]?east)"
@@ -90,8 +92,9 @@ class Where:
 class Locator:
     """Roles and scores of the places of one statement."""
 
-    def __init__(self, lex, gazetteer, weapon_pattern):
+    def __init__(self, lex, gazetteer, weapon_pattern, common_word=None):
         self.lex = lex
+        self.common_word = common_word or (lambda word: 0.0)
         self.gazetteer = gazetteer
         self.weapon_pattern = weapon_pattern
         words = lex.words
@@ -108,7 +111,8 @@ class Locator:
         self._modifier = re.compile(r"^[\-‐](?:" + "|".join(re.escape(s.lstrip("-")) for s in words.get("modifier_suffixes", ())) + r"|\w+ed)\b",
                                     re.IGNORECASE)
         self._org_after = re.compile(r"^(?:['’]s)?\s+(?:[A-Z]?[a-z]+\s+){0,2}?(?:" + alt("organisation_nouns") + r")\b", re.IGNORECASE)
-        self._org_after_strict = re.compile(r"^(?:['’]s)?\s+(?:[A-Z][a-z]+\s+){0,2}?(?:" + alt("organisation_nouns") + r")\b")
+        self._org_after_strict = re.compile(r"^(?:['’]s)?\s+(?:[A-Z][a-z]+\s+){0,2}?(?i:" + alt("organisation_nouns") + r")\b")
+        self._water_after = re.compile(r"^\s+(?:" + alt("water_words") + r")\b", re.IGNORECASE)
         self._loc_before = re.compile(
             r"\b(" + alt("location_prepositions") + "|" + alt("near_prepositions") + r")\s+(?:the\s+)?"
             r"(?:[A-Z][\w\-]+['’]s\s+)?"
@@ -160,7 +164,7 @@ class Locator:
             role = "location"
             prep = m.group(1).lower()
             near = prep in self._near or bool(re.search(r"\b(?:outskirts|vicinity|suburbs?)\s+of\s+(?:the\s+)?$", before, re.I))
-            attached = any(0 <= start - ce <= 25 for cs, ce in cue_spans)
+            attached = any(0 <= start - ce <= 25 for cs, ce, _ in cue_spans)
         elif self._origin_before.search(before):
             role = "origin"
         elif self._for_to.search(before) and re.match(r"^\s+to\b", after):
@@ -171,7 +175,8 @@ class Locator:
             role = "actor"
         elif self._passive_after.match(after) and not is_country:
             role, attached = "location", True
-        elif any(0 <= start - ce <= 6 for cs, ce in cue_spans):
+        elif any(0 <= start - ce <= 6 and kind in _OBJECT_KINDS and re.fullmatch(r"\s+(?:the\s+)?", text[ce:start])
+                 for cs, ce, kind in cue_spans):
             role, attached = "object", True
         if role in ("other", "location", "object") and (is_country or capital or cand.label == "NORP"):
             if self._org_after.match(after):
@@ -186,6 +191,10 @@ class Locator:
             role = "modifier"
         if cand.label == "NORP":
             role = "location" if self._territory_after.match(after) else "modifier"
+        if self._water_after.match(after) and (place is None or place.feature_class != "H"):
+            role = "modifier"          # "the Desna river": a river, not the village named like it
+        if role != "location" and cand.label != "UNK" and self.common_word(cand.text) >= 4.0:
+            role = "modifier"          # "Mass grave", "School No. 6": common words a gazetteer also knows
         return replace(cand, role=role, near=near or cand.near, attached=attached or cand.attached)
 
     def syntax_role(self, sdoc, offset: int, cand: PlaceCandidate, cue_spans) -> PlaceCandidate:
@@ -195,7 +204,7 @@ class Locator:
             return cand
         tok = span.root
         cue_tokens = set()
-        for cs, ce in cue_spans:
+        for cs, ce, _ in cue_spans:
             cspan = sdoc.char_span(cs - offset, ce - offset, alignment_mode="expand")
             if cspan is not None:
                 cue_tokens.update(t.i for t in cspan)
