@@ -52,8 +52,12 @@ FROM {source}
 LEFT JOIN admin1 a1 ON a1.code = p.country_code || '.' || p.admin1_code
 LEFT JOIN admin2 a2 ON a2.code = p.country_code || '.' || p.admin1_code || '.' || p.admin2_code
 """
+# Common names ("Washington", "San Jose") have hundreds of namesakes; the few hundred most
+# likely are plenty for ranking, and reading fewer rows keeps cold lookups fast.
+MAX_CANDIDATES = 200
 _BY_NAME = _SELECT.format(kind="n.name_kind", source="names n JOIN places p ON p.geonameid = n.geonameid") + \
-    " WHERE n.norm = ?"
+    " WHERE n.norm = ? ORDER BY n.name_kind >= 3, p.feature_code != 'PCLI', n.name_kind >= 2, p.population DESC" + \
+    f" LIMIT {MAX_CANDIDATES}"
 _BY_ID = _SELECT.format(kind="0", source="places p") + " WHERE p.geonameid = ?"
 
 

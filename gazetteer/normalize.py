@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 __all__ = ["normalize_name"]
 
@@ -17,6 +18,7 @@ _SPACE_LIKE = re.compile(r"[\s\-\u2010-\u2015_/,;:()\[\]\"\u201c\u201d]+")
 _LEADING_THE = re.compile(r"^the\s+")
 
 
+@lru_cache(maxsize=262_144)
 def normalize_name(name: str) -> str:
     """Fold a place name to its lookup key.
 
