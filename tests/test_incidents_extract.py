@@ -232,3 +232,20 @@ def test_without_spacy(gazetteer):
     sat = on(found, "2024-11-23")
     assert sat and sat[0].weapon == "ATACMS" and sat[0].counts == {"fired": 5, "intercepted": 3, "hit": 2}
     assert ex.extract(example("budget-no-incident-2024-10-15.txt")) == []
+
+
+def test_two_incidents_in_one_sentence(extractor):
+    text = "On Tuesday, Russian shelling hit Kharkiv, while a drone attack struck Odesa, killing two people."
+    found = extractor.extract(Article(id="two-in-one", text=text, date=dt.date(2024, 3, 8)))
+    by_place = {i.location: i for i in found}
+    assert set(by_place) == {"Kharkiv", "Odesa"}
+    assert by_place["Odesa"].fatalities == 2 and by_place["Kharkiv"].fatalities is None
+    assert by_place["Odesa"].sub_event_type == "Air/drone strike"
+    assert by_place["Kharkiv"].actor1 == "Military Forces of Russia (2000-)"
+    assert {i.event_date for i in found} == {dt.date(2024, 3, 5)}
+
+
+def test_capitals_as_political_actors(extractor):
+    text = "Kyiv accused Moscow of shelling Kherson on Monday, killing three civilians."
+    [inc] = extractor.extract(Article(id="acc", text=text, date=dt.date(2024, 3, 8)))
+    assert inc.location == "Kherson" and inc.actor1 == "Military Forces of Russia (2000-)"

@@ -273,12 +273,13 @@ class Extractor:
             if self.gazetteer.has_name(name):
                 if not any(s < me and ms < e for ms, me in spans):
                     extra.append(Mention(s, e, name, "GAZ", None))
-            elif kind != "comma":
+            elif kind not in ("comma", "blocked"):
                 unknown.append((s, e, name, kind, reference))
         return extra, unknown
 
     def _unknown(self, text, mentions, doc):
-        return [u for u in self._candidate_names(text, mentions, doc) if u[3] != "comma" and not self.gazetteer.has_name(u[2])]
+        return [u for u in self._candidate_names(text, mentions, doc)
+                if u[3] not in ("comma", "blocked") and not self.gazetteer.has_name(u[2])]
 
     # ------------------------------------------------------------------ statements
     def _sentences(self, text: str, doc) -> list[tuple[int, int]]:
@@ -698,17 +699,62 @@ class Extractor:
                 if good and len({d.date for d in good}) == 1:
                     last_date = (good[0].date, good[0].precision)
                 continue
-            cand = self._candidate(article, st, cues, aggregate, event_dates, last_date, previous_where,
-                                   resolved, unknown, dateline, dateline_span, article_ctx)
-            if cand is None:
-                continue
-            if cand.date_source == "explicit" and cand.date is not None:
-                last_date = (cand.date, cand.time_precision)
-            if cand.own_place and cand.where is not None and not cand.aggregate and cand.where.level >= REGION:
-                previous_where = cand.where
-            candidates.append(cand)
+            for part, part_dates in self._clauses(st, event_dates):
+                cand = self._candidate(article, part, part.usable, aggregate, part_dates, last_date, previous_where,
+                                       resolved, unknown, dateline, dateline_span, article_ctx)
+                if cand is None:
+                    continue
+                if cand.date_source == "explicit" and cand.date is not None:
+                    last_date = (cand.date, cand.time_precision)
+                if cand.own_place and cand.where is not None and not cand.aggregate and cand.where.level >= REGION:
+                    previous_where = cand.where
+                candidates.append(cand)
         merged = _merge(candidates)
         return self._finish(article, merged)
+
+    _CLAUSE = re.compile(r";\s+|,\s+(?:while|whereas|and|but|as|after which|before)\s+|\s+while\s+|\s+whereas\s+")
+
+    def _clauses(self, st: _Statement, event_dates: list[DateMention]):
+        """A sentence reporting two incidents in two places ("shelling hit Kharkiv, while a drone
+        struck Odesa") is read as one statement per clause; otherwise the sentence is one statement."""
+        whole = [(st, event_dates)]
+        cuts = [m for m in self._CLAUSE.finditer(st.text)]
+        if not cuts:
+            return whole
+        bounds = [0] + [m.start() for m in cuts] + [len(st.text)]
+        starts = [0] + [m.end() for m in cuts]
+        parts = []
+        for (a, b), s0 in zip(zip(bounds, bounds[1:]), starts):
+            cues = [c for c in st.usable if s0 <= c.start < b]
+            places = [c for c in st.pcands if st.start + s0 <= c.start < st.start + b and c.role in ("location", "object")
+                      and (c.place is None or c.level >= REGION)]
+            parts.append([s0, b, cues, places])
+        own = [p for p in parts if any(c.strength == "strong" for c in p[2]) and p[3]]
+        if len(own) < 2 or len({(c.place.geonameid if c.place else c.text) for p in own for c in p[3][:1]}) < 2:
+            return whole
+        # clauses without a place of their own belong to the clause before them
+        groups: list[list] = []
+        for p in parts:
+            if p in own or not groups:
+                groups.append(list(p))
+            else:
+                groups[-1][1] = p[1]
+                groups[-1][2] = groups[-1][2] + p[2]
+        out = []
+        for k, (a, b, cues, _) in enumerate(groups):
+            text = st.text[a:b]
+            sub = _Statement(st.index + k / 10.0, st.start + a, st.start + b, text,
+                             [replace(c, start=c.start - a, end=c.end - a) for c in st.cues if a <= c.start < b],
+                             [replace(d, start=d.start - a, end=d.end - a) for d in st.dates if a <= d.start < b])
+            sub.usable = [replace(c, start=c.start - a, end=c.end - a) for c in cues]
+            sub.aggregate = st.aggregate
+            sub.pcands = [c for c in st.pcands if st.start + a <= c.start < st.start + b]
+            dates = [replace(d, start=d.start - a, end=d.end - a) for d in event_dates if a <= d.start < b]
+            if not dates:
+                dates = [replace(d, start=10 ** 6, end=10 ** 6) for d in event_dates]   # the sentence's date, unbound
+            if sub.usable:
+                out.append((sub, dates))
+        return out or whole
 
     def _ambiguous(self, st: _Statement) -> bool:
         """Whether the words around a statement's places leave their roles open (then the parse decides)."""
@@ -804,7 +850,7 @@ class Extractor:
         if typing_probe is None:
             return None
         actor1, actor2, state_actor, civilian_target, target = self._actors(
-            stext, anchor, actor_mentions, targets, pcands, where, typing_probe, cues)
+            stext, anchor, actor_mentions, targets, pcands, where, typing_probe, cues, st.start)
         typing = classify(cues, weapon_classes, state_actor=state_actor, civilian_target=civilian_target)
         if typing is None:
             return None
@@ -967,7 +1013,7 @@ class Extractor:
                 return Where(location=region.name, point=region, precision=3, level=REGION, source="inherited")
         return replace(where, source="inherited", notes=[])
 
-    def _actors(self, stext, anchor, actor_mentions, targets, pcands, where, typing_probe, cues=()):
+    def _actors(self, stext, anchor, actor_mentions, targets, pcands, where, typing_probe, cues=(), st_start=0):
         actor1 = actor2 = ""
         state_actor = None
         civilian_target = False
@@ -978,7 +1024,10 @@ class Extractor:
             before = stext[max(0, a.start - 25):a.start].lower()
             agent = bool(re.search(r"\bby\s+(?:the\s+)?$", before))
             aimed = bool(re.search(r"\b(?:at|on|targeting|targeted|toward|towards|hit|struck|shelled|attacked)\s+(?:the\s+)?(?:\w+\s+)?$", before))
-            if role == "armed" and not actor1 and (agent or (a.start < anchor and not aimed)):
+            acting = any(c.strength == "strong" and 0 <= c.start - a.end <= 25 and
+                         re.fullmatch(r"[\s,]*(?:(?:have|has|had|also|reportedly|then|again)\s+)*", stext[a.end:c.start])
+                         for c in cues)
+            if role == "armed" and not actor1 and (agent or acting or (a.start < anchor and not aimed)):
                 actor1 = self.actors.name(a) if a.country else ""
                 state_actor = self.actors.is_state(a.kind)
                 a1_country = a.country
@@ -992,6 +1041,17 @@ class Extractor:
                     continue
                 actor2 = self.actors.name(a, None if role == "armed" else loc_cc)
         # a country or capital acting ("Ukraine attacked", "Moscow launched") is the attacker
+        if not actor1:
+            for c in pcands:
+                if c.place is None or c.level > COUNTRY and c.place.feature_code != "PPLC":
+                    continue
+                rel = c.end - st_start
+                if c.role in ("actor", "speaker", "other", "modifier") and \
+                        any(0 <= cue.start - rel <= 8 and re.fullmatch(r"\s+of\s+", stext[rel:cue.start])
+                            for cue in cues if cue.strength == "strong"):
+                    actor1 = self.actors.name_for("military", c.place.country_code)      # "accused Moscow of shelling"
+                    a1_country, state_actor = c.place.country_code, True
+                    break
         if not actor1:
             for c in pcands:
                 if c.role == "actor" and c.place is not None and c.start - 0 >= 0:
@@ -1042,6 +1102,11 @@ class Extractor:
             actor2 = self.actors.name_for("civilians", loc_cc)
         if not violent and actor2.startswith("Civilians"):
             actor2 = ""
+        if typing_probe.event_type == "Battles" and actor2.startswith("Civilians"):
+            actor2 = ""
+        if typing_probe.event_type == "Battles" and not actor2 and a1_country and loc_cc and loc_cc != a1_country \
+                and state_actor:
+            actor2 = self.actors.name_for("military", loc_cc)          # fighting on the other side's ground
         return actor1, actor2, state_actor, civilian_target, target
 
     def _target_phrase(self, stext: str, tgt) -> str:

@@ -291,8 +291,7 @@ class Locator:
                     continue
                 if kind not in ("direction", "settlement", "near") and any(s < ke and ks < e for ks, ke in known):
                     continue
-                if any(s >= bs and e <= be for bs, be in blocked_spans) and kind == "prep":
-                    continue
+                blocked = any(s >= bs and e <= be for bs, be in blocked_spans) and kind == "prep"
                 first = words[0].lower()
                 if len(name) < 4 or name.isupper():
                     continue
@@ -303,6 +302,7 @@ class Locator:
                 if self.excluded_text(name):
                     continue
                 reference = m.group(2) if kind == "direction" else None
-                out.append((s, e, name, kind, reference))
+                # a name another entity type claims ("in Biden's") is kept only if the gazetteer knows it
+                out.append((s, e, name, "blocked" if blocked else kind, reference))
                 taken.append((s, e))
         return out
