@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mapper.incidents.lexicon import compile_terms
+from mapper.incidents.lexicon import TermIndex
 
 __all__ = ["Actors", "ActorMention", "TargetMention"]
 
@@ -85,13 +85,13 @@ class Actors:
             self._group_res.append((self._poss_kind, re.compile(r"(?<![\w\-])" + who + r"['’]s[\s\-]+(?P<rest>(?i:" + alt(self._poss_kind) + r"))(?![\w])")))
         if self._head_kind:
             self._group_res.append((self._head_kind, re.compile(r"(?<![\w\-])(?P<rest>(?i:" + alt(self._head_kind) + r"))[\s\-]+" + who + r"(?![\w])")))
-        self._generic = [(kind, compile_terms(terms)) for kind, terms in spec.get("generic", {}).items()]
-        self._targets = [(kind, compile_terms(terms, plural=False)) for kind, terms in spec.get("targets", {}).items()]
+        self._generic = TermIndex(spec.get("generic", {}))
+        self._targets = TermIndex(spec.get("targets", {}))
 
     def country_of(self, who: str) -> str | None:
         return self.lookup.get(_norm(who))
 
-    def find(self, text: str) -> list[ActorMention]:
+    def find(self, text: str, terms=None) -> list[ActorMention]:
         """Actor phrases, longest first, without overlaps; country-specific groups before generic words."""
         found: list[ActorMention] = []
         taken: list[tuple[int, int]] = []
@@ -117,24 +117,20 @@ class Actors:
                     continue
                 found.append(ActorMention(start, m.end(), text[start:m.end()], kind, country))
                 taken.append((start, m.end()))
-        for kind, pattern in self._generic:
-            if pattern is None:
+        generic = self._generic.find(text) if terms is None else \
+            [(s0, e0, k[2:], t) for s0, e0, k, t in terms if k.startswith("a:")]
+        for s0, e0, kind, surface in sorted(generic, key=lambda t: (t[0], t[0] - t[1])):
+            if any(s0 < e and s < e0 for s, e in taken):
                 continue
-            for m in pattern.finditer(text):
-                if any(m.start() < e and s < m.end() for s, e in taken):
-                    continue
-                found.append(ActorMention(m.start(), m.end(), m.group(0), kind, None))
-                taken.append((m.start(), m.end()))
+            found.append(ActorMention(s0, e0, surface, kind, None))
+            taken.append((s0, e0))
         found.sort(key=lambda a: a.start)
         return found
 
-    def targets(self, text: str) -> list[TargetMention]:
-        found: list[TargetMention] = []
-        for kind, pattern in self._targets:
-            if pattern is None:
-                continue
-            for m in pattern.finditer(text):
-                found.append(TargetMention(m.start(), m.end(), m.group(0), kind))
+    def targets(self, text: str, terms=None) -> list[TargetMention]:
+        hits = self._targets.find(text) if terms is None else \
+            [(s0, e0, k[2:], t) for s0, e0, k, t in terms if k.startswith("t:")]
+        found = [TargetMention(s0, e0, surface, kind) for s0, e0, kind, surface in hits]
         found.sort(key=lambda t: (t.start, -(t.end - t.start)))
         out: list[TargetMention] = []
         for t in found:

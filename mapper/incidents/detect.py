@@ -56,14 +56,20 @@ class Typing:
     cue: Cue | None       # the cue that decided the type (its position anchors the incident)
 
 
-def find_cues(lex, text: str) -> list[Cue]:
-    """Every cue of the statement, in text order (a position may carry several kinds)."""
+def find_cues(lex, text: str, found=None) -> list[Cue]:
+    """Every cue of the statement, in text order (a position may carry several kinds).
+
+    ``found``: the statement's :meth:`Lexicons.find_terms`, when already computed.
+    """
     excluded: dict[str, list[tuple[int, int]]] = {}
-    for s, e, kind, _ in lex.cue_exclude_index.find(text):
-        excluded.setdefault(kind, []).append((s, e))
+    if found is None:
+        found = lex.cue_and_exclude_index.find(text)
+    for s, e, kind, _ in found:
+        if kind[0] == "!":
+            excluded.setdefault(kind[1:], []).append((s, e))
     out = []
-    for s, e, kind, surface in lex.cue_index.find(text):
-        if any(xs <= s and e <= xe for xs, xe in excluded.get(kind, ())):
+    for s, e, kind, surface in found:
+        if kind[0] == "!" or kind[1] == ":" or any(xs <= s and e <= xe for xs, xe in excluded.get(kind, ())):
             continue
         out.append(Cue(kind, s, e, surface, lex.cues[kind].strength))
     out.sort(key=lambda c: (c.start, -c.end))

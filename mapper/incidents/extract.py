@@ -46,6 +46,7 @@ class _Statement:
     sdoc: object = None
     usable: list[Cue] = field(default_factory=list)
     aggregate: bool = False
+    terms: list | None = None
     pcands: list[PlaceCandidate] = field(default_factory=list)
 
 
@@ -358,11 +359,11 @@ class Extractor:
         return False
 
     # ------------------------------------------------------------------ weapons
-    def _weapons(self, stext: str) -> tuple[list[WeaponEntry], list[tuple[int, int, WeaponEntry]]]:
+    def _weapons(self, stext: str, terms=None) -> tuple[list[WeaponEntry], list[tuple[int, int, WeaponEntry]]]:
         found = []
         if self.lex.weapon_pattern is None:
             return [], []
-        for ws, we, entry in self.lex.find_weapons(stext):
+        for ws, we, entry in self.lex.find_weapons(stext, terms):
             m = _Span(ws, we, stext[ws:we])
             if entry.air_defence:
                 # an air-defence system is the weapon only when it fires ("S-300 missiles hit", "with S-300s")
@@ -673,9 +674,10 @@ class Extractor:
             stext = text[s:e]
             if self._is_embed(stext):
                 continue
-            cues = find_cues(self.lex, stext)
+            terms = self.lex.find_terms(stext)
+            cues = find_cues(self.lex, stext, terms)
             dates = find_dates(stext, base)
-            statements.append(_Statement(i, s, e, stext, cues, dates))
+            statements.append(_Statement(i, s, e, stext, cues, dates, terms=terms))
         if not any(st.cues for st in statements):
             return None
         for st in statements:
@@ -747,6 +749,7 @@ class Extractor:
                              [replace(c, start=c.start - a, end=c.end - a) for c in st.cues if a <= c.start < b],
                              [replace(d, start=d.start - a, end=d.end - a) for d in st.dates if a <= d.start < b])
             sub.usable = [replace(c, start=c.start - a, end=c.end - a) for c in cues]
+            sub.terms = [(s0 - a, e0 - a, k, t) for s0, e0, k, t in (st.terms or ()) if a <= s0 < b]
             sub.aggregate = st.aggregate
             sub.pcands = [c for c in st.pcands if st.start + a <= c.start < st.start + b]
             dates = [replace(d, start=d.start - a, end=d.end - a) for d in event_dates if a <= d.start < b]
@@ -770,7 +773,7 @@ class Extractor:
         if best.role == "other" or any(c.role == "other" and c.level > best.level for _, c in scored):
             return True
         if any(c.role == "other" and (c.level == COUNTRY or (c.place is not None and c.place.feature_code == "PPLC"))
-               and best_score - sc < 2.0 for sc, c in scored):
+               and best_score - sc < 1.0 for sc, c in scored):
             return True
         if len(scored) >= 2:
             second_score, second = scored[1]
@@ -800,10 +803,10 @@ class Extractor:
     def _candidate(self, article, st: _Statement, cues, aggregate, event_dates, last_date, previous_where,
                    resolved, unknown, dateline, dateline_span, article_ctx) -> _Candidate | None:
         stext = st.text
-        weapons, weapon_hits = self._weapons(stext)
+        weapons, weapon_hits = self._weapons(stext, st.terms)
         weapon_classes = {w.weapon_class for w in weapons}
-        actor_mentions = self.actors.find(stext)
-        targets = self.actors.targets(stext)
+        actor_mentions = self.actors.find(stext, st.terms)
+        targets = self.actors.targets(stext, st.terms)
         actor_mentions = [a for a in actor_mentions
                           if not any(t.start <= a.start and a.end <= t.end and (t.end - t.start) > (a.end - a.start) for t in targets)]
         anchor_cue = next((c for c in cues if c.strength == "strong"), cues[0])

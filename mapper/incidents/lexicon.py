@@ -110,11 +110,13 @@ class TermIndex:
     [('a', 'air-strikes'), ('a', 'shelling')]
     """
 
-    def __init__(self, kinds: dict[str, Iterable[str]], plural: bool = False):
-        self.plural = plural
+    def __init__(self, kinds: dict[str, Iterable[str]], plural: bool | Iterable[str] = False):
+        plural_kinds = set(kinds) if plural is True else set(plural or ())
+        self.plural = bool(plural_kinds)
         self._first: dict[str, list[tuple[tuple[str, ...], bool, str]]] = {}
         self._stems: dict[str, list[tuple[str, tuple[str, ...], str]]] = {}
         for kind, terms in kinds.items():
+            kind_plural = kind in plural_kinds
             for term in terms:
                 term = term.strip().lower()
                 if not term:
@@ -126,10 +128,10 @@ class TermIndex:
                     if len(words) == 1 and star:
                         self._stems.setdefault(words[0][:3], []).append((words[0], (), kind))
                     else:
-                        self._first.setdefault(words[0], []).append((tuple(words[1:]), star, kind))
-                        if plural and len(words) == 1:
+                        self._first.setdefault(words[0], []).append((tuple(words[1:]), star, kind, kind_plural))
+                        if kind_plural and len(words) == 1:
                             for suffix in ("s", "es"):
-                                self._first.setdefault(words[0] + suffix, []).append((tuple(), star, kind))
+                                self._first.setdefault(words[0] + suffix, []).append((tuple(), star, kind, True))
         for entries in self._first.values():
             entries.sort(key=lambda e: -len(e[0]))
 
@@ -155,34 +157,41 @@ class TermIndex:
         out = []
         n = len(words)
         last_end: dict[str, int] = {}
+        first, stems = self._first, self._stems
         for i, (start, end, w) in enumerate(words):
+            entries = first.get(w)
+            stem_entries = stems.get(w[:3])
+            if entries is None and stem_entries is None:
+                continue
             if start and text[start - 1] == "-":
                 continue              # "air-dropped": not "dropped"
             best: dict[str, int] = {}
-            for rest, star, kind in self._first.get(w, ()):
+            for rest, star, kind, plural in entries or ():
                 k = len(rest)
-                if i + k >= n or kind in best and best[kind] >= k:
-                    if k == 0 and kind not in best:
-                        best[kind] = 0
+                if kind in best and best[kind] >= k:
+                    continue
+                if k == 0:
+                    best[kind] = 0
+                    continue
+                if i + k >= n:
                     continue
                 ok = True
                 for j, r in enumerate(rest):
                     nxt = words[i + 1 + j]
-                    gap = text[words[i + j][1]:nxt[0]]
                     last = j == k - 1
                     if star and last:
                         same = nxt[2].startswith(r)
-                    elif self.plural and last:
+                    elif plural and last:
                         same = nxt[2] in (r, r + "s", r + "es")
                     else:
                         same = nxt[2] == r
-                    if not _GAP.fullmatch(gap) or not same:
+                    if not same or not _GAP.fullmatch(text, words[i + j][1], nxt[0]):
                         ok = False
                         break
                 if ok:
-                    best[kind] = max(best.get(kind, -1), k)
-            for stem, _, kind in self._stems.get(w[:3], ()):
-                if w.startswith(stem) and kind not in best:
+                    best[kind] = k
+            for stem, _, kind in stem_entries or ():
+                if kind not in best and w.startswith(stem):
                     best[kind] = 0
             for kind, k in best.items():
                 if last_end.get(kind, -1) > start:
@@ -219,6 +228,22 @@ class Lexicons:
         self.cue_index = TermIndex({name: kind.terms for name, kind in self.cues.items()})
         self.cue_exclude_index = TermIndex({name: [t for t in (self.raw["triggers.json"]["cues"][name].get("exclude") or ())]
                                             for name in self.cues})
+        # cues and their exclusions in one pass; exclusion kinds are prefixed with "!"
+        both = {name: kind.terms for name, kind in self.cues.items()}
+        for name in self.cues:
+            excl = self.raw["triggers.json"]["cues"][name].get("exclude") or ()
+            if excl:
+                both["!" + name] = list(excl)
+        self.cue_and_exclude_index = TermIndex(both)
+        # everything a statement is read for, in one index
+        every = dict(both)
+        for e in self.weapons:
+            every["w:" + e.name] = e.terms
+        for kind, terms in self.actors.get("generic", {}).items():
+            every["a:" + kind] = terms
+        for kind, terms in self.actors.get("targets", {}).items():
+            every["t:" + kind] = terms
+        self.index = TermIndex(every, plural={"w:" + e.name for e in self.weapons})
 
     # -- access ------------------------------------------------------------
     def cue(self, kind: str) -> CueKind:
@@ -230,11 +255,18 @@ class Lexicons:
                 return entry
         return None
 
-    def find_weapons(self, text: str) -> list[tuple[int, int, WeaponEntry]]:
+    def find_terms(self, text: str) -> list[tuple[int, int, str, str]]:
+        """Cues ("kind"), cue exclusions ("!kind"), weapons ("w:name"), actor words ("a:kind") and
+        targets ("t:kind") of ``text`` in one pass: (start, end, kind, surface)."""
+        return self.index.find(text)
+
+    def find_weapons(self, text: str, found=None) -> list[tuple[int, int, WeaponEntry]]:
         """(start, end, weapon) for every weapon named in ``text``, longest names first."""
-        found = sorted(self.weapon_index.find(text), key=lambda t: (t[0], -(t[1] - t[0])))
+        if found is None:
+            found = self.index.find(text)
+        hits = sorted(((s, e, k[2:]) for s, e, k, _ in found if k.startswith("w:")), key=lambda t: (t[0], -(t[1] - t[0])))
         out: list[tuple[int, int, WeaponEntry]] = []
-        for s, e, name, _ in found:
+        for s, e, name in hits:
             if out and s < out[-1][1]:
                 continue
             out.append((s, e, self._weapon_by_name[name]))

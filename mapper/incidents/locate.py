@@ -148,7 +148,7 @@ class Locator:
     # -- roles ----------------------------------------------------------------
     def text_role(self, text: str, start: int, end: int, cand: PlaceCandidate, cue_spans) -> PlaceCandidate:
         """Role from the words around the mention (article ``text``, article offsets)."""
-        before = text[max(0, start - 60):start]
+        before = text[max(0, start - 45):start]
         after = text[end:end + 60]
         place = cand.place
         is_country = cand.level == COUNTRY

@@ -99,6 +99,14 @@ class Numbers:
             re.compile(r"(?<![\w\-])" + self.pre.replace("(?:(?:", "(?:(?:", 1) + r"(" + num + r")\s+" + mod + r"(?:" + persons + r")\s+"
                        r"(?:(?:were|was|have been|had been|reportedly)\s+){0,2}" + det, flags),
         ]
+        # cheap tests before the expensive patterns
+        self._has = {
+            "killed": re.compile(r"(?:" + killed + r"|left|leaving|claimed the lives|took the lives)", flags),
+            "injured": re.compile(r"(?:" + injured + r"|injur|wound)", flags),
+            "fired": re.compile(r"\b(?:with|fired|launch|firing|using|used|sent|deployed)", flags),
+            "intercepted": re.compile(r"(?:shot down|intercept|downed|destroyed|neutrali|repelled)", flags),
+            "hit": re.compile(r"(?:reached|hit|struck|got through|penetrated|landed)", flags),
+        }
         ic = r"(?:shot down|intercepted|downed|destroyed|neutrali[sz]ed|repelled)"
         self._intercepted = [
             re.compile(r"(?<![\w\-])(" + num + r")\s+(?:of them\s+|of the \w+\s+|" + wmod + weapon_nouns + r"\s+)?(?:were\s+|was\s+|had been\s+|have been\s+|being\s+)" + ic, flags),
@@ -121,6 +129,8 @@ class Numbers:
         out: list[_Figure] = []
         seen: set[tuple[str, int]] = set()
         for cat in ("killed", "injured"):
+            if not self._has[cat].search(statement):
+                continue
             for pattern in (self._before[cat], self._after[cat], self._of[cat]):
                 for m in pattern.finditer(statement):
                     raw = m.group(1)
@@ -178,6 +188,8 @@ class Numbers:
         out: dict[str, int] = {}
         conflicts = []
         for key, patterns in (("fired", self._fired), ("intercepted", self._intercepted), ("hit", self._hit)):
+            if not self._has[key].search(statement):
+                continue
             values = set()
             for pattern in patterns:
                 for m in pattern.finditer(statement):
