@@ -429,6 +429,9 @@ class Extractor:
                 elif kind in ("settlement", "apposition"):
                     c = replace(c, role="location")
                 cands.append(c)
+        # "X northwest of Kursk": Kursk only says where X is
+        refs = [(c.end, c.end + 45) for c in cands if c.label == "UNK" and c.reference is not None]
+        cands = [c for c in cands if c.label == "UNK" or not any(a < c.start <= b for a, b in refs)]
         return [self.locator.text_role(text, c.start, c.end, c, cue_spans) if c.role == "other" or c.label != "UNK" else c
                 for c in cands]
 
@@ -1243,6 +1246,12 @@ def _contains(outer: Where, inner: Where) -> bool:
 def _absorb(target: _Candidate, other: _Candidate) -> None:
     """Fold ``other`` into ``target``: the more specific place, the explicit date, the max figures."""
     t_where, o_where = target.where, other.where
+    if other.aggregate and not target.aggregate:
+        # a summary ("at least two rounds of attacks since last week") adds no date, place or figures
+        names = [w.name for w in target.weapons]
+        target.weapons += [w for w in other.weapons if w.name not in names and not w.generic]
+        target.members += other.members
+        return
     if o_where is not None and other.own_place and (
             not target.own_place or t_where is None or o_where.level > t_where.level
             or (o_where.level == t_where.level and o_where.precision < t_where.precision)):
