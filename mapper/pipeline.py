@@ -23,7 +23,8 @@ class RunResult:
     outputs: dict[str, Path] = field(default_factory=dict)
 
 
-def extract_from_paths(inputs: Iterable[str], use_spacy: bool = True, result: RunResult | None = None) -> RunResult:
+def extract_from_paths(inputs: Iterable[str], use_spacy: bool = True, result: RunResult | None = None,
+                       default_country: str | None = None) -> RunResult:
     """Read every article and extract its incidents; bad articles are recorded, not fatal."""
     from mapper.incidents import extract_many
 
@@ -35,20 +36,21 @@ def extract_from_paths(inputs: Iterable[str], use_spacy: bool = True, result: Ru
             result.errors.append(str(item))
         else:
             good.append(item)
-    for article, incidents in extract_many(good, use_spacy=use_spacy):
+    for article, incidents in extract_many(good, use_spacy=use_spacy, default_country=default_country):
         result.articles += 1
         result.incidents.extend(incidents)
     return result
 
 
 def run(inputs: Iterable[str], out_dir: str | Path = "outputs", *, use_spacy: bool = True, title: str | None = None,
-        heatmap: bool = False, choropleth: bool = False, overwrite: bool = True) -> RunResult:
+        heatmap: bool = False, choropleth: bool = False, overwrite: bool = True,
+        default_country: str | None = None) -> RunResult:
     """Articles to ``incidents.geojson`` and ``incidents.html`` in ``out_dir``."""
     from mapper.export import write_incidents
     from mapper.features import incidents_to_geodataframe
     from mapper.render import render_map
 
-    result = extract_from_paths(inputs, use_spacy=use_spacy)
+    result = extract_from_paths(inputs, use_spacy=use_spacy, default_country=default_country)
     if result.articles == 0:
         raise MapperError("no article could be read: " + "; ".join(result.errors[:5]))
     out = Path(out_dir)

@@ -41,3 +41,18 @@ def test_run_with_no_readable_article_fails_cleanly(gazetteer_path, tmp_path):
     assert result.exit_code == 1
     assert "no article could be read" in result.output and "Traceback" not in result.output
     assert not (tmp_path / "out" / "incidents.geojson").exists()
+
+
+def test_default_country_places_incidents_without_a_place(gazetteer_path, tmp_path):
+    article = tmp_path / "noplace.txt"
+    article.write_text("date 2024-02-01\nA missile strike destroyed a residential building, killing three people.",
+                       encoding="utf-8")
+    runner = CliRunner()
+    without = runner.invoke(cli, ["extract", str(article), "--format", "jsonl"])
+    assert without.exit_code == 0 and without.stdout.strip() == ""
+    with_country = runner.invoke(cli, ["extract", str(article), "--format", "jsonl", "--country", "UA"])
+    assert with_country.exit_code == 0, with_country.output
+    [incident] = [json.loads(line) for line in with_country.stdout.splitlines()]
+    assert incident["country_code"] == "UA" and incident["geo_precision"] == 3
+    bad = runner.invoke(cli, ["extract", str(article), "--country", "ZZ"])
+    assert bad.exit_code == 1 and "unknown country code" in bad.output

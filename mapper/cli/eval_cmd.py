@@ -61,12 +61,15 @@ def resolve_geoparser(use_spacy: bool = True):
     return geoparse_fn
 
 
-def resolve_extractor():
-    """``extract_fn(article) -> list[Incident]`` (mapper.incidents.extract_incidents)."""
+def resolve_extractor(default_country: str | None = None):
+    """``extract_fn(article) -> list[Incident]`` (mapper.incidents)."""
     try:
         from mapper.incidents import extract_incidents
+        from mapper.incidents.extract import _extractor
     except ImportError as exc:
         raise _missing("the incident extractor (mapper.incidents)", exc) from exc
+    if default_country:
+        return _extractor(True, default_country).extract
     return extract_incidents
 
 
@@ -164,8 +167,10 @@ def geoparse_cmd(corpus, no_spacy, limit, as_json, indent, errors_path, overwrit
 
 @eval_group.command("incidents")
 @click.argument("incident_set", metavar="SET", type=_CORPUS)
+@click.option("--country", "default_country", default=None, metavar="ISO2",
+              help="The country the set is about: incidents whose text names no place go to its point.")
 @_common
-def incidents_cmd(incident_set, limit, as_json, indent, errors_path, overwrite):
+def incidents_cmd(incident_set, default_country, limit, as_json, indent, errors_path, overwrite):
     """Extract incidents from each record ("location. text"); distance of the nearest to the truth,
     share within 10/25/161 km, and weapon-class precision/recall."""
     from mapper.evaluate import evaluate_incidents, read_incident_set
@@ -174,6 +179,7 @@ def incidents_cmd(incident_set, limit, as_json, indent, errors_path, overwrite):
     with cli_errors():
         _check_errors_path(errors_path, overwrite)
         records = read_incident_set(incident_set, limit=limit)
-        result = evaluate_incidents(records, resolve_extractor())
+        result = evaluate_incidents(records, resolve_extractor(default_country) if default_country
+                                    else resolve_extractor())
         _emit("incidents", incident_set, result, as_json=as_json, indent=indent, errors_path=errors_path,
               overwrite=overwrite, started=started)

@@ -43,8 +43,11 @@ def _write_text(text: str, output: str | None, overwrite: bool) -> None:
 @click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.0, show_default=True,
               help="Drop incidents below this confidence.")
 @click.option("--overwrite", is_flag=True, help="Replace an existing output file.")
+@click.option("--country", "default_country", default=None, metavar="ISO2",
+              help="The country the articles are about: incidents whose text names no place go to its point "
+                   "(geo_precision 3) instead of being dropped.")
 @click.pass_context
-def extract(ctx, articles, fmt, output, no_spacy, precision, indent, min_confidence, overwrite):
+def extract(ctx, articles, fmt, output, no_spacy, precision, indent, min_confidence, overwrite, default_country):
     """Extract incidents (ACLED fields) from ARTICLES: files, folders, JSON Lines, or - for stdin.
 
     \b
@@ -76,7 +79,7 @@ def extract(ctx, articles, fmt, output, no_spacy, precision, indent, min_confide
     with cli_errors():
         from mapper.incidents import Extractor
 
-        extractor = Extractor(use_spacy=not no_spacy)
+        extractor = Extractor(use_spacy=not no_spacy, default_country=default_country)
         incidents = []
         processed = failed = 0
         good = []

@@ -14,13 +14,15 @@ from mapper.cli.errors import cli_errors
 @click.option("--title", default=None, help="Map title.")
 @click.option("--heatmap", is_flag=True, help="Add a heat map layer.")
 @click.option("--choropleth", is_flag=True, help="Add incident counts per admin-1 region.")
-def run(articles, out_dir, no_spacy, title, heatmap, choropleth):
+@click.option("--country", "default_country", default=None, metavar="ISO2",
+              help="The country the articles are about: incidents whose text names no place go to its point.")
+def run(articles, out_dir, no_spacy, title, heatmap, choropleth, default_country):
     """Map the incidents in ARTICLES (files, folders, JSON Lines, or - for stdin)."""
     from mapper.pipeline import run as run_pipeline
 
     with cli_errors():
         result = run_pipeline(articles, out_dir, use_spacy=not no_spacy, title=title, heatmap=heatmap,
-                              choropleth=choropleth)
+                              choropleth=choropleth, default_country=default_country)
     for error in result.errors:
         click.echo(f"warning: skipped {error}", err=True)
     click.echo(f"{result.articles} article(s), {len(result.incidents)} incident(s) -> "

@@ -135,7 +135,10 @@ class Extractor:
     lexicons : Lexicons, optional
     """
 
-    def __init__(self, geoparser=None, use_spacy: bool = True, parse: bool = True, lexicons: Lexicons | None = None):
+    def __init__(self, geoparser=None, use_spacy: bool = True, parse: bool = True, lexicons: Lexicons | None = None,
+                 default_country: str | None = None):
+        """``default_country``: ISO2 code of the country a feed is about, used (at precision 3)
+        for incidents whose text names no place at all; by default such incidents are dropped."""
         if geoparser is None:
             from mapper.geoparse import Geoparser
 
@@ -155,6 +158,7 @@ class Extractor:
         self._geocoder = None
         self._iso3: dict[str, str] = {}
         self._admin_cache: dict[str, Place | None] = {}
+        self.default_where = self._country_where(default_country) if default_country else None
         conf = self.lex.setting("confidence", default={})
         self.conf = {k: float(v) for k, v in conf.items() if not k.startswith("_")}
         self.max_parse_tokens = int(self.lex.setting("parse", "max_tokens", default=80))
@@ -173,6 +177,16 @@ class Extractor:
         self._weapon_noun_re = re.compile(r"(?i)\b(?:missiles?|drones?|rockets?|shells?|bombs?|projectiles?|munitions?|uavs?)\b")
         self._reference = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in self.lex.words.get("reference_words", ()))
                                      + r")\s+(?:[\w\-]+\s+){0,2}$", re.IGNORECASE)
+
+    def _country_where(self, iso2: str) -> Where:
+        from mapper.errors import MapperError
+        from mapper.resolve import place_from_candidate
+
+        country = self.gazetteer.country(iso2)
+        if country is None:
+            raise MapperError(f"unknown country code {iso2!r} for the default country; use an ISO 3166-1 code like UA")
+        place = place_from_candidate(country)
+        return Where(location=place.name, point=place, precision=3, level=COUNTRY, source="default country")
 
     # ------------------------------------------------------------------ public
     def extract(self, article: Article, doc=None, resolved: list[ResolvedMention] | None = None) -> list[Incident]:
@@ -915,6 +929,8 @@ class Extractor:
             fatalities, injured, casualty_conflicts = self.numbers.casualties(stext)
         conflicts += count_conflicts + casualty_conflicts
 
+        if where is None and self.default_where is not None:
+            where = self.default_where
         if where is None:
             return None
         cand = _Candidate(
@@ -1395,13 +1411,14 @@ def _merge(cands: list[_Candidate]) -> list[_Candidate]:
 
 # ---------------------------------------------------------------------- module API
 
-_default: dict[bool, Extractor] = {}
+_default: dict[tuple, Extractor] = {}
 
 
-def _extractor(use_spacy: bool = True) -> Extractor:
-    if use_spacy not in _default:
-        _default[use_spacy] = Extractor(use_spacy=use_spacy)
-    return _default[use_spacy]
+def _extractor(use_spacy: bool = True, default_country: str | None = None) -> Extractor:
+    key = (use_spacy, (default_country or "").upper())
+    if key not in _default:
+        _default[key] = Extractor(use_spacy=use_spacy, default_country=default_country)
+    return _default[key]
 
 
 def extract_incidents(article: Article, geoparser=None) -> list[Incident]:
@@ -1421,7 +1438,11 @@ def extract_incidents(article: Article, geoparser=None) -> list[Incident]:
 _by_geoparser: dict[int, Extractor] = {}
 
 
-def extract_many(articles: Iterable[Article], use_spacy: bool = True) -> Iterator[tuple[Article, list[Incident]]]:
-    """(article, incidents) for each article, in order; spaCy runs in batches."""
-    ex = _extractor(use_spacy)
+def extract_many(articles: Iterable[Article], use_spacy: bool = True,
+                 default_country: str | None = None) -> Iterator[tuple[Article, list[Incident]]]:
+    """(article, incidents) for each article, in order; spaCy runs in batches.
+
+    ``default_country``: where incidents go (country point, precision 3) when the text names no place.
+    """
+    ex = _extractor(use_spacy, default_country)
     yield from ex.extract_many(articles)
