@@ -82,11 +82,17 @@ def _combine(stems, types) -> set[str]:
 
 
 def admin1_forms(names: set[str], short_name: str | None, type_words: tuple[str, ...]) -> set[str]:
-    """Derived forms for an admin-1 unit (without the bare short name)."""
+    """Derived forms for an admin-1 unit (without the bare short name).
+
+    A city with the status of a region (Kyiv, Moscow, Sevastopol) gets no "Region"/"Oblast"
+    forms: "Kyiv Oblast" is the region around it, a different unit.
+    """
     stems = {strip_type_words(n) for n in names}
     if short_name:
         stems.add(short_name)
-    types = {t.lower() for t in ADMIN1_GENERIC + tuple(type_words) if t}
+    city_unit = any("city" in t.lower() for t in type_words if t)
+    generic = () if city_unit else ADMIN1_GENERIC
+    types = {t.lower() for t in generic + tuple(type_words) if t and "city" not in t.lower()}
     return _combine(stems, types) - names
 
 

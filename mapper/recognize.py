@@ -174,22 +174,27 @@ class Recognizer:
     def _plausible_single_word(self, surface: str, key: str, sentence_start: bool) -> bool:
         """A one-word match that is also a common English word is kept only for a big place."""
         common = _common_word(key)
-        if sentence_start and common >= _LIMITS["sentence_start_common_zipf"]:
+        best = self.gazetteer.lookup(surface, limit=1)
+        if not best:
             return False
+        top = best[0]
+        if top.name_kind >= 1 and top.feature_class == "P" and top.population < _LIMITS["alternate_name_min_population"]:
+            # Alternate spellings of hamlets collide with products and surnames ("Pantsir").
+            return False
+        if sentence_start and common >= _LIMITS["sentence_start_common_zipf"]:
+            # "Kyiv said..." opens many sentences; "Nice work..." is not about Nice.
+            big = top.feature_code in ("PCLI", "ADM1") or top.population >= _LIMITS["big_place_population"]
+            return big and common < _LIMITS["very_common_word_zipf"]
         if common >= _LIMITS["common_word_zipf"] or surface.isupper() and len(surface) <= 4:
-            best = self.gazetteer.lookup(surface, limit=1)
-            if not best:
-                return False
-            top = best[0]
             if common >= _LIMITS["very_common_word_zipf"]:
                 return top.feature_code in ("PCLI", "ADM1") or top.population >= _LIMITS["very_big_place_population"]
             return top.population >= _LIMITS["big_place_population"] or top.feature_code in ("PCLI", "ADM1")
         return True
 
     # -- merging -------------------------------------------------------------
-    def _spacy_mentions(self, doc) -> tuple[list[Mention], list[tuple[int, int]]]:
+    def _spacy_mentions(self, ents) -> tuple[list[Mention], list[tuple[int, int]], list[tuple[int, int]]]:
         places, blockers, organisations = [], [], []
-        for ent in doc.ents:
+        for ent in ents:
             label = ent.label_
             text = ent.text
             start, end = ent.start_char, ent.end_char
@@ -199,7 +204,7 @@ class Recognizer:
             first_word = text.split(" ", 1)[0].lower().rstrip(".")
             if label in ("GPE", "LOC", "FAC") and first_word in _PERSON_TITLES and " " in text:
                 continue
-            before = _PREVIOUS_WORD.search(doc.text, max(0, start - 24), start)
+            before = _PREVIOUS_WORD.search(ent.doc.text, max(0, start - 24), start)
             if before and before.group(1).lower() in _PERSON_TITLES:
                 continue
             if text.endswith(("'s", "’s")):
@@ -255,7 +260,8 @@ class Recognizer:
             doc = self.nlp(article.text)
         if doc is None:
             return gaz
-        ner, blockers, organisations = self._spacy_mentions(doc)
+        ents = doc.ents  # a property that rebuilds its tuple on every access
+        ner, blockers, organisations = self._spacy_mentions(ents)
         merged = list(ner)
         taken = [(m.start, m.end) for m in ner]
         for m in gaz:
@@ -265,12 +271,14 @@ class Recognizer:
                 continue
             # A place inside an organisation's name ("Winnipeg police", "U.S. Department of Justice")
             # is still a toponym; minor namesakes inside names ("Sears Tower") are not.
-            if any(m.start >= s and m.end <= e for s, e in organisations) and not self._embedded_in_organisation_name(m.text):
+            inside = [(s, e) for s, e in organisations if m.start >= s and m.end <= e]
+            # An "organisation" that is just a place name ("Velykyi Burluk") is the place.
+            if inside and not (inside[0] == (m.start, m.end) or self._embedded_in_organisation_name(m.text)):
                 continue
             merged.append(m)
             taken.append((m.start, m.end))
         # A word used in a person's name ("Mike Jansen") names that person when it comes back alone.
-        person_words = {normalize_name(w) for ent in doc.ents if ent.label_ == "PERSON" and " " in ent.text.strip()
+        person_words = {normalize_name(w) for ent in ents if ent.label_ == "PERSON" and " " in ent.text.strip()
                         for w in ent.text.split()}
         merged = [m for m in merged if not _names_something_else(article.text, m)
                   and not (" " not in m.text and m.label != "NORP" and normalize_name(m.text) in person_words)]
