@@ -192,7 +192,7 @@ class Recognizer:
         return True
 
     # -- merging -------------------------------------------------------------
-    def _spacy_mentions(self, ents, text: str) -> tuple[list[Mention], list[tuple[int, int]], list[tuple[int, int]]]:
+    def _spacy_mentions(self, ents, article_text: str) -> tuple[list[Mention], list[tuple[int, int]], list[tuple[int, int]]]:
         places, blockers, organisations = [], [], []
         for ent in ents:
             label = ent.label_
@@ -204,7 +204,7 @@ class Recognizer:
             first_word = text.split(" ", 1)[0].lower().rstrip(".")
             if label in ("GPE", "LOC", "FAC") and first_word in _PERSON_TITLES and " " in text:
                 continue
-            before = _PREVIOUS_WORD.search(text, max(0, start - 24), start)
+            before = _PREVIOUS_WORD.search(article_text, max(0, start - 24), start)
             if before and before.group(1).lower() in _PERSON_TITLES:
                 continue
             if text.endswith(("'s", "’s")):
