@@ -33,13 +33,9 @@ class Geoparser:
         return self.resolver.resolve(article, self.recognizer.mentions(article))
 
     def parse_many(self, articles: Iterable[Article], batch_size: int = 64) -> Iterator[list[ResolvedMention]]:
-        batch: list[Article] = []
-        for article in articles:
-            batch.append(article)
-            if len(batch) >= batch_size:
-                yield from self._flush(batch)
-                batch = []
-        if batch:
+        from mapper.batching import batched
+
+        for batch in batched(articles, batch_size):
             yield from self._flush(batch)
 
     def _flush(self, batch):

@@ -209,13 +209,9 @@ class Extractor:
         return self._statements(article, doc, resolved, unknown)
 
     def extract_many(self, articles: Iterable[Article], batch_size: int = 32) -> Iterator[tuple[Article, list[Incident]]]:
-        batch: list[Article] = []
-        for article in articles:
-            batch.append(article)
-            if len(batch) >= batch_size:
-                yield from self._flush(batch)
-                batch = []
-        if batch:
+        from mapper.batching import batched
+
+        for batch in batched(articles, batch_size):
             yield from self._flush(batch)
 
     def _flush(self, batch: list[Article]):
