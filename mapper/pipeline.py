@@ -24,9 +24,9 @@ class RunResult:
 
 
 def extract_from_paths(inputs: Iterable[str], use_spacy: bool = True, result: RunResult | None = None,
-                       default_country: str | None = None) -> RunResult:
+                       default_country: str | None = None, jobs: int = 1) -> RunResult:
     """Read every article and extract its incidents; bad articles are recorded, not fatal."""
-    from mapper.incidents import extract_many
+    from mapper.parallel import extract_in_parallel
 
     result = result or RunResult()
     good = []
@@ -36,7 +36,7 @@ def extract_from_paths(inputs: Iterable[str], use_spacy: bool = True, result: Ru
             result.errors.append(str(item))
         else:
             good.append(item)
-    for article, incidents in extract_many(good, use_spacy=use_spacy, default_country=default_country):
+    for article, incidents in extract_in_parallel(good, jobs, use_spacy=use_spacy, default_country=default_country):
         result.articles += 1
         result.incidents.extend(incidents)
     return result
@@ -44,13 +44,13 @@ def extract_from_paths(inputs: Iterable[str], use_spacy: bool = True, result: Ru
 
 def run(inputs: Iterable[str], out_dir: str | Path = "outputs", *, use_spacy: bool = True, title: str | None = None,
         heatmap: bool = False, choropleth: bool = False, overwrite: bool = True,
-        default_country: str | None = None) -> RunResult:
+        default_country: str | None = None, jobs: int = 1) -> RunResult:
     """Articles to ``incidents.geojson`` and ``incidents.html`` in ``out_dir``."""
     from mapper.export import write_incidents
     from mapper.features import incidents_to_geodataframe
     from mapper.render import render_map
 
-    result = extract_from_paths(inputs, use_spacy=use_spacy, default_country=default_country)
+    result = extract_from_paths(inputs, use_spacy=use_spacy, default_country=default_country, jobs=jobs)
     if result.articles == 0:
         raise MapperError("no article could be read: " + "; ".join(result.errors[:5]))
     out = Path(out_dir)

@@ -83,3 +83,10 @@ def main(argv=None):
     except (GazetteerError, MapperError) as exc:  # pragma: no cover - click handles ClickException
         click.echo(f"Error: {exc}", err=True)
         sys.exit(1)
+    except BrokenPipeError:
+        # `mapper ... | head`: stop quietly, and keep Python from complaining at exit.
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(0)

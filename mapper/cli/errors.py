@@ -16,6 +16,8 @@ def cli_errors():
         yield
     except (GazetteerError, MapperError) as exc:
         raise click.ClickException(str(exc)) from exc
+    except BrokenPipeError:
+        raise  # the reader went away (`| head`): handled quietly in main()
     except UnicodeDecodeError as exc:
         raise click.ClickException(f"input is not valid UTF-8 text: {exc.reason} at byte {exc.start}") from exc
     except OSError as exc:

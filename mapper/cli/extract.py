@@ -43,11 +43,14 @@ def _write_text(text: str, output: str | None, overwrite: bool) -> None:
 @click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.0, show_default=True,
               help="Drop incidents below this confidence.")
 @click.option("--overwrite", is_flag=True, help="Replace an existing output file.")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
+              help="Worker processes for the language stages (0: one per core).")
 @click.option("--country", "default_country", default=None, metavar="ISO2",
               help="The country the articles are about: incidents whose text names no place go to its point "
                    "(geo_precision 3) instead of being dropped.")
 @click.pass_context
-def extract(ctx, articles, fmt, output, no_spacy, precision, indent, min_confidence, overwrite, default_country):
+def extract(ctx, articles, fmt, output, no_spacy, precision, indent, min_confidence, overwrite, default_country,
+            jobs):
     """Extract incidents (ACLED fields) from ARTICLES: files, folders, JSON Lines, or - for stdin.
 
     \b
@@ -79,7 +82,10 @@ def extract(ctx, articles, fmt, output, no_spacy, precision, indent, min_confide
     with cli_errors():
         from mapper.incidents import Extractor
 
-        extractor = Extractor(use_spacy=not no_spacy, default_country=default_country)
+        from mapper.parallel import available_cores, extract_in_parallel
+
+        jobs = jobs or available_cores()
+        extractor = Extractor(use_spacy=not no_spacy, default_country=default_country) if jobs == 1 else None
         incidents = []
         processed = failed = 0
         good = []
@@ -89,7 +95,9 @@ def extract(ctx, articles, fmt, output, no_spacy, precision, indent, min_confide
                 failed += 1
                 continue
             good.append(item)
-        for article, found in extractor.extract_many(good):
+        stream = (extractor.extract_many(good) if extractor is not None
+                  else extract_in_parallel(good, jobs, use_spacy=not no_spacy, default_country=default_country))
+        for article, found in stream:
             processed += 1
             incidents.extend(i for i in found if i.confidence >= min_confidence)
         if processed == 0:

@@ -26,23 +26,30 @@ def mention_record(rm) -> dict:
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "geojson", "table"]), default="jsonl", show_default=True)
 @click.option("--no-spacy", is_flag=True, help="Gazetteer-only recognition (faster, less precise).")
 @click.option("--explain", is_flag=True, help="Keep score components and candidates in jsonl output.")
-def geoparse(articles, fmt, no_spacy, explain):
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
+              help="Worker processes for the language stages (0: one per core).")
+def geoparse(articles, fmt, no_spacy, explain, jobs):
     """Find the place names in ARTICLES and put each on the map."""
     from mapper.articles import read_articles
     from mapper.errors import ArticleError
-    from mapper.geoparse import Geoparser
+    from mapper.parallel import available_cores, geoparse_in_parallel
 
     with cli_errors():
-        parser = Geoparser(use_spacy=not no_spacy)
         features = []
         processed = failed = 0
-        for item in read_articles(articles):
-            if isinstance(item, ArticleError):
-                click.echo(f"warning: skipped {item}", err=True)
-                failed += 1
-                continue
+
+        def readable():
+            nonlocal failed
+            for item in read_articles(articles):
+                if isinstance(item, ArticleError):
+                    click.echo(f"warning: skipped {item}", err=True)
+                    failed += 1
+                else:
+                    yield item
+
+        for item, resolved in geoparse_in_parallel(readable(), jobs or available_cores(), use_spacy=not no_spacy):
             processed += 1
-            records = [mention_record(rm) for rm in parser.parse(item)]
+            records = [mention_record(rm) for rm in resolved]
             if not explain:
                 for r in records:
                     r.pop("components"), r.pop("candidates"), r.pop("label")

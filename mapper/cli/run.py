@@ -14,15 +14,19 @@ from mapper.cli.errors import cli_errors
 @click.option("--title", default=None, help="Map title.")
 @click.option("--heatmap", is_flag=True, help="Add a heat map layer.")
 @click.option("--choropleth", is_flag=True, help="Add incident counts per admin-1 region.")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
+              help="Worker processes for the language stages (0: one per core).")
 @click.option("--country", "default_country", default=None, metavar="ISO2",
               help="The country the articles are about: incidents whose text names no place go to its point.")
-def run(articles, out_dir, no_spacy, title, heatmap, choropleth, default_country):
+def run(articles, out_dir, no_spacy, title, heatmap, choropleth, default_country, jobs):
     """Map the incidents in ARTICLES (files, folders, JSON Lines, or - for stdin)."""
+    from mapper.parallel import available_cores
     from mapper.pipeline import run as run_pipeline
 
     with cli_errors():
         result = run_pipeline(articles, out_dir, use_spacy=not no_spacy, title=title, heatmap=heatmap,
-                              choropleth=choropleth, default_country=default_country)
+                              choropleth=choropleth, default_country=default_country,
+                              jobs=jobs or available_cores())
     for error in result.errors:
         click.echo(f"warning: skipped {error}", err=True)
     click.echo(f"{result.articles} article(s), {len(result.incidents)} incident(s) -> "
