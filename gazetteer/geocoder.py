@@ -21,6 +21,9 @@ from gazetteer.query_parse import parse_location
 
 __all__ = ["LocalGeocoder", "choose_candidate", "haversine_km"]
 
+# How far a named part of a town ("X district of Y") may lie from the town's point.
+WITHIN_TOWN_KM = 40.0
+
 
 class OfflineAdapter(BaseSyncAdapter):
     """Satisfies geopy's adapter contract while guaranteeing that no request ever leaves the machine."""
@@ -186,7 +189,9 @@ class LocalGeocoder(Geocoder):
 
         context: list[Candidate] = []
         for part in parsed.context:
-            context.extend(c for _, c in score_candidates(options_for(part), [], self.focus())[:3])
+            # The most plausible reading of each context part, and any reading nearly as plausible.
+            scored_part = score_candidates(options_for(part), [], self.focus())
+            context.extend(c for score, c in scored_part[:3] if score >= scored_part[0][0] - 1.0)
         if self.country_bias:
             bias = self.gazetteer.country(self.country_bias)
             if bias:
@@ -201,6 +206,12 @@ class LocalGeocoder(Geocoder):
             if context and parsed.context and context_fit(best, context) == 0:
                 # None of the places with this name lies where the context says: the named place
                 # is missing from the gazetteer, so the context is the better answer.
+                break
+            towns = [c for c in context if c.feature_class == "P"]
+            if parsed.within_context and towns and min(haversine_km(best.lat, best.lon, t.lat, t.lon)
+                                                       for t in towns) > WITHIN_TOWN_KM:
+                # "Kievsky district of Donetsk": a part of a town the gazetteer does not list,
+                # not the far-away place that shares its name.
                 break
             self._learn(scored)
             info["score"] = scored[0][0]

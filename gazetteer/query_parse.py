@@ -27,6 +27,9 @@ _INNER = re.compile(
     r"\s+(?:area of|district of|neighbou?rhood of|part of|suburb of|microdistrict of|near|outside|in|of)\s+",
     re.IGNORECASE,
 )
+_PART_OF = {"area of", "district of", "neighbourhood of", "neighborhood of", "part of", "suburb of",
+            "microdistrict of"}
+_PART_WORD = re.compile(r"\b(?:district|raion|rayon|microdistrict|neighbou?rhood|quarter)\b", re.IGNORECASE)
 _STREETISH = re.compile(r"\b(?:street|st\.|avenue|ave\.|prospect|prospekt|square|boulevard|lane|road|highway|bridge|"
                         r"plant|factory|hospital|school|airport|station|market|mall|port|railway)\b", re.IGNORECASE)
 
@@ -36,6 +39,7 @@ class ParsedQuery:
     main: list[str]                                   # alternatives for the place itself, most specific first
     context: list[str] = field(default_factory=list)  # enclosing or nearby places
     relative: bool = False                            # "near", "north of": the point is only near the place
+    within_context: bool = False                      # "X district of Y", "X area, Y": X is a part of Y
 
 
 def _clean(part: str) -> tuple[str, bool]:
@@ -50,11 +54,11 @@ def parse_location(query: str) -> ParsedQuery:
     """Split a location string into the asked-for place and context places.
 
     >>> parse_location("Chuhuiv, south of Kharkiv")
-    ParsedQuery(main=['Chuhuiv'], context=['Kharkiv'], relative=False)
+    ParsedQuery(main=['Chuhuiv'], context=['Kharkiv'], relative=False, within_context=False)
     >>> parse_location("Oleksiyivka area of Kharkiv")
-    ParsedQuery(main=['Oleksiyivka'], context=['Kharkiv'], relative=False)
+    ParsedQuery(main=['Oleksiyivka'], context=['Kharkiv'], relative=False, within_context=True)
     >>> parse_location("near Izium")
-    ParsedQuery(main=['Izium'], context=[], relative=True)
+    ParsedQuery(main=['Izium'], context=[], relative=True, within_context=False)
     """
     text = re.sub(r"\s+", " ", query or "").strip()
     asides = re.findall(r"\(([^)]*)\)", text)
@@ -63,14 +67,18 @@ def parse_location(query: str) -> ParsedQuery:
     main: list[str] = []
     context: list[str] = []
     relative = False
+    within_context = False
     for index, part in enumerate(parts):
         cleaned, part_relative = _clean(part)
         inner = _INNER.split(cleaned, maxsplit=1)
         head = _clean(inner[0])[0]
         if index == 0:
             relative = part_relative
-            if len(inner) > 1 and _INNER.search(cleaned).group(0).strip().lower() in ("near", "outside"):
+            joint = _INNER.search(cleaned).group(0).strip().lower() if len(inner) > 1 else ""
+            if joint in ("near", "outside"):
                 relative = True
+            if joint in _PART_OF or _PART_WORD.search(inner[0]):
+                within_context = True
             main.extend(a.strip() for a in head.split("/") if a.strip())
         else:
             context.extend(a.strip() for a in head.split("/") if a.strip())
@@ -83,4 +91,5 @@ def parse_location(query: str) -> ParsedQuery:
     if main and all(_STREETISH.search(m) for m in main) and context:
         main = []
     context.extend(a.strip() for a in asides if a.strip() and not re.search(r"[^\x00-\x7f]", a))
-    return ParsedQuery(main=main, context=[c for c in context if c], relative=relative)
+    context = [c for c in context if c]
+    return ParsedQuery(main=main, context=context, relative=relative, within_context=within_context and bool(context))

@@ -104,3 +104,9 @@ def test_cli_reports_a_corrupt_gazetteer_without_traceback(tmp_path):
     result = CliRunner().invoke(cli, ["geocode", "--gazetteer", str(bad), "Kyiv"])
     assert result.exit_code == 1
     assert "rebuild" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("query", ["Kievsky district of Donetsk", "Kiev district, Donetsk", "Kirov, Donetsk"])
+def test_part_of_a_town_stays_in_that_town(geocoder, query):
+    location = geocoder.geocode(query)
+    assert haversine_km(location.latitude, location.longitude, 48.0, 37.8) < 40, location
