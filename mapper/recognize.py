@@ -33,7 +33,9 @@ _MAX_TOKENS = 6
 
 # Dotted abbreviations ("U.S.", "W.Va.") are one token; so are hyphenated and apostrophised names.
 _TOKEN = re.compile(r"(?:[A-Z][a-z]?\.){2,}|[^\W\d_]+(?:['’ʼ\-][^\W\d_]+)*", re.UNICODE)
-_WORD = r"\p{Lu}[\p{L}\p{M}]*(?:['’ʼ\-][\p{L}\p{M}]+)*"
+# A hyphen continues a name only before a capital ("Ivano-Frankivsk", "Rostov-on-Don"), so that
+# "Kyiv-based" and "Moscow-funded" yield Kyiv and Moscow.
+_WORD = r"\p{Lu}[\p{L}\p{M}]*(?:['’ʼ][\p{L}\p{M}]+|-(?:\p{Ll}{1,4}-)?\p{Lu}[\p{L}\p{M}]*)*"
 _ABBREVIATION = r"(?:\p{Lu}\p{Ll}?\.){2,}"
 _CONTINUATION = r"(?:" + "|".join(sorted((regex.escape(w) for w in _CONNECTORS | _TYPE_WORDS), key=len, reverse=True)) + r")"
 _CAPITALISED_RUN = regex.compile(
@@ -132,7 +134,8 @@ class Recognizer:
             i = 0
             while i < n:
                 tok = tokens[i]
-                longest = self.first_words.get(norms[i], 0) if tok.text[0].isupper() else 0
+                # A hyphenated token ("Ivano-Frankivsk") folds to several words; its first one indexes it.
+                longest = self.first_words.get(norms[i].split(" ", 1)[0], 0) if tok.text[0].isupper() else 0
                 if not longest:
                     i += 1
                     continue
@@ -262,6 +265,11 @@ class Recognizer:
             return gaz
         ents = doc.ents  # a property that rebuilds its tuple on every access
         ner, blockers, organisations = self._spacy_mentions(ents, article.text)
+        # "Idlib Governorate", "Kharkiv region": the gazetteer's longer span with its unit word
+        # says which feature is meant; it replaces the bare name the NER found inside it.
+        units = [g for g in gaz if g.hint in ("admin1", "admin2")]
+        ner = [m for m in ner if not any(u.start <= m.start and m.end <= u.end and (u.end - u.start) > (m.end - m.start)
+                                         for u in units)]
         merged = list(ner)
         taken = [(m.start, m.end) for m in ner]
         for m in gaz:

@@ -115,3 +115,15 @@ def test_cli_geoparse_all_bad_is_an_error(gazetteer_path, tmp_path):
     f.write_text("", encoding="utf-8")
     result = CliRunner().invoke(cli, ["geoparse", str(f)])
     assert result.exit_code == 1 and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("mode", ["spacy", "gazetteer"])
+def test_news_patterns(parsers, mode):
+    text = ("The Kyiv-based group said Russia's Kursk Region was hit, north of Kharkiv and in Idlib "
+            "Governorate. Shelling also hit Ivano-Frankivsk and Rostov-on-Don.")
+    found = {rm.mention.text: rm.place for rm in parse(parsers[mode], text)}
+    assert found["Kyiv"].country_code == "UA"
+    assert found["Russia"].feature_code == "PCLI"
+    assert found["Kursk Region"].feature_code == "ADM1"
+    assert found["Idlib Governorate"].feature_code == "ADM1" and found["Idlib Governorate"].country_code == "SY"
+    assert found["Ivano-Frankivsk"].country_code == "UA" and found["Rostov-on-Don"].country_code == "RU"
