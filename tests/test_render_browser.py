@@ -112,6 +112,15 @@ class Page:
         self.page.wait_for_function("!window.mapperApp._busy && !window.mapperApp._syncTimer")
         self.page.wait_for_timeout(50)
 
+    def expect_shown(self, expected: int, timeout_ms: int = 5000) -> None:
+        """Wait (bounded) until the map shows ``expected`` markers: filters apply asynchronously."""
+        try:
+            self.page.wait_for_function(
+                f"window.mapperLayers.cluster.getLayers().length === {int(expected)}", timeout=timeout_ms)
+        except Exception:
+            pass
+        assert self.shown() == expected
+
     def check_clean(self):
         assert self.errors == []
         assert self.dialogs == []
@@ -151,7 +160,7 @@ def open_popup(page: Page, event_id: str) -> str:
 
 def test_one_marker_per_mapped_incident(page, map_path):
     page.open(map_path)
-    assert page.shown() == MAPPED
+    page.expect_shown(MAPPED)
     assert page.js("window.mapperApp.n") == MAPPED
     summary = page.page.inner_text(".mp-summary")
     assert "Test <b>map</b>" in summary                   # the title as text, not markup
@@ -204,23 +213,23 @@ def test_time_filter_hides_and_shows_markers(page, map_path):
     page.page.focus(".mp-time .mp-from")
     page.page.keyboard.press("End")
     page.settle()
-    assert page.shown() == sum(d == last for d in days) + undated
+    page.expect_shown(sum(d == last for d in days) + undated)
     assert "2024-03-20" in page.page.inner_text(".mp-time-range")
     # undated incidents can be hidden too
     page.page.uncheck(".mp-undated input")
     page.settle()
-    assert page.shown() == sum(d == last for d in days)
+    page.expect_shown(sum(d == last for d in days))
     # "All dates" restores everything
     page.page.check(".mp-undated input")
     page.page.click(".mp-reset")
     page.settle()
-    assert page.shown() == MAPPED
+    page.expect_shown(MAPPED)
     # and the app's own API
     page.js("void window.mapperApp.setDateRange('2024-03-01', '2024-03-05')")
     page.settle()
     first, last = ((dt.date(2024, 3, d) - dt.date(1970, 1, 1)).days for d in (1, 5))
     in_range = [d for d in days if d is not None and first <= d <= last]
-    assert page.shown() == len(in_range) + undated
+    page.expect_shown(len(in_range) + undated)
     assert "shown" in page.page.inner_text(".mp-summary")
     page.check_clean()
 
@@ -233,11 +242,11 @@ def test_event_type_layers(page, map_path):
     page.page.hover(".leaflet-control-layers")
     page.page.locator(".leaflet-control-layers-overlays label", has_text="Battles").locator("input").uncheck()
     page.settle()
-    assert page.shown() == MAPPED - 1
+    page.expect_shown(MAPPED - 1)
     # the legend button toggles it back, and the layer control follows
     page.page.locator(".mp-legend-item", has_text="Battles").click()
     page.settle()
-    assert page.shown() == MAPPED
+    page.expect_shown(MAPPED)
     assert page.page.locator(".leaflet-control-layers-overlays label", has_text="Battles").locator("input").is_checked()
     page.check_clean()
 
@@ -282,7 +291,7 @@ def test_compressed_payload(page, tmp_path):
     path = render_map(incidents(), tmp_path / "packed.html", compress_over=0)
     assert 'data-encoding="gzip+base64"' in path.read_text(encoding="utf-8")
     page.open(path)
-    assert page.shown() == MAPPED
+    page.expect_shown(MAPPED)
     text = open_popup(page, "XSS")
     assert XSS_SCRIPT in text
     page.check_clean()
@@ -291,6 +300,6 @@ def test_compressed_payload(page, tmp_path):
 def test_empty_map(page, tmp_path):
     path = render_map([], tmp_path / "empty.html", tiles_online=False)
     page.open(path)
-    assert page.shown() == 0
+    page.expect_shown(0)
     assert "0 incidents" in page.page.inner_text(".mp-summary").replace("\n", " ")
     page.check_clean()
