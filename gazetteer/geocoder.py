@@ -250,12 +250,10 @@ class LocalGeocoder(Geocoder):
         from geopy.point import Point
 
         point = Point(query)
-        from gazetteer.boundaries import Boundaries
-
-        hit = Boundaries.load().reverse(point.latitude, point.longitude)
+        hit = self.gazetteer.reverse(point.latitude, point.longitude)
         if hit is None:
             return None
-        address = ", ".join(x for x in (hit.get("admin1_name"), hit.get("country_name")) if x)
+        address = ", ".join(x for x in (hit.get("admin2_name"), hit.get("admin1_name"), hit.get("country_name")) if x)
         location = Location(address, (point.latitude, point.longitude, 0.0), hit)
         return location if exactly_one else [location]
 

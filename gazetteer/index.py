@@ -15,6 +15,8 @@ from gazetteer.paths import default_gazetteer_path
 
 __all__ = ["Candidate", "Gazetteer"]
 
+# A town this close to a point shares its admin-2 unit (when the gazetteer links one).
+NEAREST_TOWN_KM = 15.0
 # Admin feature codes rank above populated places of equal name quality only when asked.
 _FEATURE_RANK = {"PCLI": 0, "PPLC": 1, "ADM1": 2, "PPLA": 2, "PPLA2": 3, "PPL": 4, "ADM2": 5}
 
@@ -192,6 +194,51 @@ class Gazetteer:
         sql += " ORDER BY p.population DESC LIMIT ?"
         args.append(limit)
         return self._query(sql, tuple(args))
+
+    def reverse(self, lat: float, lon: float) -> dict[str, Any] | None:
+        """The country, admin-1 and admin-2 units a point lies in, and the nearest place.
+
+        Country and admin-1 come from the shipped boundary polygons; admin-2 (no polygons are
+        shipped for it) is the unit of the nearest populated place in the same admin-1.
+        """
+        from gazetteer.boundaries import Boundaries
+
+        hit = Boundaries.load().reverse(lat, lon)
+        if hit is None:
+            return None
+        out: dict[str, Any] = {**hit, "admin2_code": None, "admin2_name": None, "nearest_place": None,
+                               "nearest_place_km": None, "nearest_place_geonameid": None}
+        code = hit.get("admin1_code") or ""
+        if "." not in code:
+            return out
+        country, admin1 = code.split(".", 1)
+        rows = self.conn.execute(
+            "SELECT geonameid, name, lat, lon, admin2_code FROM places WHERE country_code = ? AND admin1_code = ? "
+            "AND feature_class = 'P'", (country, admin1)).fetchall()
+        if not rows:
+            return out
+        from math import asin, cos, radians, sin, sqrt
+
+        def km(row) -> float:
+            p1, p2 = radians(lat), radians(row[2])
+            a = sin((p2 - p1) / 2) ** 2 + cos(p1) * cos(p2) * sin(radians(row[3] - lon) / 2) ** 2
+            return 2 * 6371.0088 * asin(min(1.0, sqrt(a)))
+
+        nearest = min(rows, key=km)
+        out.update(nearest_place=nearest[1], nearest_place_geonameid=nearest[0], nearest_place_km=round(km(nearest), 2))
+        if nearest[4] and km(nearest) <= NEAREST_TOWN_KM:
+            a2code = f"{country}.{admin1}.{nearest[4]}"
+        else:
+            # The nearest unit point (its seat town, mostly) stands in for the missing polygons.
+            units = self.conn.execute(
+                "SELECT geonameid, name, lat, lon, admin2_code FROM places WHERE country_code = ? "
+                "AND admin1_code = ? AND feature_code = 'ADM2'", (country, admin1)).fetchall()
+            if not units:
+                return out
+            a2code = f"{country}.{admin1}.{min(units, key=km)[4]}"
+        name = self.conn.execute("SELECT name FROM admin2 WHERE code = ?", (a2code,)).fetchone()
+        out.update(admin2_code=a2code, admin2_name=name[0] if name else None)
+        return out
 
     def meta(self) -> dict[str, str]:
         return dict(self.conn.execute("SELECT key, value FROM meta").fetchall())

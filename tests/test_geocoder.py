@@ -110,3 +110,20 @@ def test_cli_reports_a_corrupt_gazetteer_without_traceback(tmp_path):
 def test_part_of_a_town_stays_in_that_town(geocoder, query):
     location = geocoder.geocode(query)
     assert haversine_km(location.latitude, location.longitude, 48.0, 37.8) < 40, location
+
+
+def test_reverse_gives_country_admin1_and_admin2(gazetteer):
+    hit = gazetteer.reverse(52.0, 35.9)   # between Fatezh and Bolshoye Zhirovo
+    assert (hit["country_code"], hit["iso_3166_2"]) == ("RU", "RU-KRS")
+    assert hit["admin2_code"].startswith("RU.41.") and "Fatezh" in hit["admin2_name"]
+    assert hit["nearest_place"] == "Fatezh" and hit["nearest_place_km"] < 20
+    assert gazetteer.reverse(0.0, -30.0) is None
+
+
+def test_cli_reverse(gazetteer_path):
+    runner = CliRunner()
+    result = runner.invoke(cli, ["gazetteer", "reverse", "49.84,36.69"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["admin2_name"] == "Chuhuiv Raion"
+    assert runner.invoke(cli, ["gazetteer", "reverse", "0", "-30"]).exit_code == 1
+    assert runner.invoke(cli, ["gazetteer", "reverse", "95", "10"]).exit_code == 2

@@ -105,3 +105,24 @@ def add(file, path):
     with cli_errors():
         stats = add_user_places(file, path=path)
         click.echo(json.dumps(stats), err=True)
+
+
+@gazetteer.command(context_settings={"ignore_unknown_options": True})
+@click.argument("point", nargs=-1, required=True)
+@path_option
+def reverse(point, path):
+    """The country, admin-1 and admin-2 units a point lies in (JSON): LAT LON, or "LAT,LON"."""
+    from gazetteer.index import Gazetteer
+
+    parts = [p for item in point for p in item.replace(",", " ").split()]
+    try:
+        lat, lon = (float(p) for p in parts)
+    except ValueError:
+        raise click.BadParameter("give the point as LAT LON or LAT,LON, e.g. 51.73 36.19") from None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise click.BadParameter(f"{lat}, {lon} is not a WGS84 point (latitude first)")
+    with cli_errors():
+        hit = Gazetteer.open(path).reverse(lat, lon)
+        if hit is None:
+            raise click.ClickException(f"{lat}, {lon} lies in no country of the shipped boundaries (open sea?)")
+        click.echo(json.dumps(hit, ensure_ascii=False))
