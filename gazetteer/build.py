@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Iterable
 
 from gazetteer.admin_names import admin1_forms, admin2_forms, adjective_roots, strip_type_words
-from gazetteer.errors import GazetteerCorruptError, GazetteerError, GazetteerNotBuiltError
+from gazetteer.errors import GazetteerCorruptError, GazetteerError
 from gazetteer.normalize import normalize_name
 from gazetteer.paths import boundaries_path, default_gazetteer_path
 from gazetteer.schema import SCHEMA_VERSION, create_indexes, create_schema
@@ -466,5 +466,4 @@ def ensure_gazetteer(path: str | os.PathLike | None = None, *, force: bool = Fal
     return build_gazetteer(target, progress=progress, replay_imports=replay)
 
 
-__all__ = ["build_gazetteer", "ensure_gazetteer", "source_fingerprint", "GazetteerWriter", "read_meta",
-           "GazetteerNotBuiltError"]
+__all__ = ["build_gazetteer", "ensure_gazetteer", "source_fingerprint", "GazetteerWriter", "read_meta"]

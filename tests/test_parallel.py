@@ -4,7 +4,6 @@ import json
 from click.testing import CliRunner
 
 from mapper.cli import cli
-from mapper.model import Article
 from mapper.parallel import extract_in_parallel, geoparse_in_parallel
 
 TEXTS = [
