@@ -42,6 +42,17 @@ _CAPITALISED_RUN = regex.compile(
     rf"(?<![\p{{L}}\p{{M}}])(?:{_ABBREVIATION}|{_WORD})(?:[ \-](?:{_ABBREVIATION}|{_WORD}|{_CONTINUATION}(?![\p{{L}}\p{{M}}])))*")
 _PREVIOUS_WORD = regex.compile(r"([\p{L}]+)\.?\s+$")
 _POSSESSIVE = re.compile(r"['’]s?$")
+
+
+
+def _dotted_abbreviations() -> frozenset[str]:
+    """Newsroom abbreviations that are words without their dot ("Mass.", "Man.", "Ky.")."""
+    from gazetteer.sources.abbreviations import iter_abbreviations
+
+    return frozenset(normalize_name(a) for a, _ in iter_abbreviations() if a.endswith(".") and "." not in a[:-1])
+
+
+_DOTTED = _dotted_abbreviations()
 _SENTENCE_END = re.compile(r"[.!?:;\"“”]\s*$|^\s*$|\n\s*$")
 
 
@@ -262,7 +273,7 @@ class Recognizer:
         if doc is None and self.nlp is not None:
             doc = self.nlp(article.text)
         if doc is None:
-            return gaz
+            return [m for m in gaz if not _names_something_else(article.text, m)]
         ents = doc.ents  # a property that rebuilds its tuple on every access
         ner, blockers, organisations = self._spacy_mentions(ents, article.text)
         # "Idlib Governorate", "Kharkiv region": the gazetteer's longer span with its unit word
@@ -309,8 +320,13 @@ _NOT_A_PLACE_AFTER = re.compile(r"^(?:\$|[ \-](?:" + "|".join(_LEXICON["not_a_pl
 
 
 def _names_something_else(text: str, mention: Mention) -> bool:
-    """A disease, currency or product named after a place ("West Nile virus", "US$", "Marburg")."""
-    return normalize_name(mention.text) in _DISEASES or bool(_NOT_A_PLACE_AFTER.match(text[mention.end:mention.end + 16]))
+    """A disease, currency or product named after a place ("West Nile virus", "US$", "Marburg"),
+    or an abbreviation written without its dot ("Mass graves" is not Massachusetts)."""
+    key = normalize_name(mention.text)
+    dotted = mention.text.endswith(".") or text[mention.end:mention.end + 1] == "."
+    if key in _DOTTED and not dotted and not mention.text.isupper():
+        return True
+    return key in _DISEASES or bool(_NOT_A_PLACE_AFTER.match(text[mention.end:mention.end + 16]))
 
 
 def _hint(surface: str) -> str | None:

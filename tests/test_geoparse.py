@@ -127,3 +127,12 @@ def test_news_patterns(parsers, mode):
     assert found["Kursk Region"].feature_code == "ADM1"
     assert found["Idlib Governorate"].feature_code == "ADM1" and found["Idlib Governorate"].country_code == "SY"
     assert found["Ivano-Frankivsk"].country_code == "UA" and found["Rostov-on-Don"].country_code == "RU"
+
+
+@pytest.mark.parametrize("mode", ["spacy", "gazetteer"])
+def test_abbreviations_need_their_dot(parsers, mode):
+    found = {rm.mention.text.rstrip("."): rm.place for rm in parse(parsers[mode], "Mass graves were found near the river.")}
+    assert "Mass" not in found
+    found = {rm.mention.text.rstrip("."): rm.place
+             for rm in parse(parsers["gazetteer"], "The plant in Louisville, Ky. closed.")}
+    assert found["Ky"].country_code == "US" and found["Ky"].feature_code == "ADM1"
