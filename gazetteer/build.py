@@ -371,11 +371,11 @@ def build_gazetteer(path: str | os.PathLike | None = None, *, progress: bool = T
     partial.unlink(missing_ok=True)
     started = dt.datetime.now(dt.timezone.utc)
     conn = sqlite3.connect(partial)
+    stages = _Stages(progress)
     try:
         conn.execute("PRAGMA journal_mode=OFF")
         conn.execute("PRAGMA synchronous=OFF")
         create_schema(conn)
-        stages = _Stages(progress)
         stats = _build_embedded(conn, stages)
         stages.start("indexes")
         create_indexes(conn)
@@ -391,12 +391,13 @@ def build_gazetteer(path: str | os.PathLike | None = None, *, progress: bool = T
             conn.execute("INSERT INTO imports (kind, args, at) VALUES (?, ?, ?)",
                          (kind, args, dt.datetime.now(dt.timezone.utc).isoformat()))
         conn.execute("ANALYZE")
-        stages.close()
         conn.commit()
     except BaseException:
+        stages.close()
         conn.close()
         partial.unlink(missing_ok=True)
         raise
+    stages.close()
     conn.close()
     os.replace(partial, target)
     return target
