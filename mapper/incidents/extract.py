@@ -44,10 +44,13 @@ class _Statement:
     cues: list[Cue]
     dates: list[DateMention]
     sdoc: object = None
+    sdoc_offset: int = 0             # where the statement's text starts in ``sdoc`` (clauses of a parsed sentence)
     usable: list[Cue] = field(default_factory=list)
     aggregate: bool = False
     terms: list | None = None
     pcands: list[PlaceCandidate] = field(default_factory=list)
+    actor_mentions: list | None = None   # Actors.find / Actors.targets of the text, once computed
+    target_mentions: list | None = None
 
 
 class _Span:
@@ -163,6 +166,8 @@ class Extractor:
         self.conf = {k: float(v) for k, v in conf.items() if not k.startswith("_")}
         self.max_parse_tokens = int(self.lex.setting("parse", "max_tokens", default=80))
         self.min_parse_entities = int(self.lex.setting("parse", "min_entities", default=2))
+        self.max_actor_parse_tokens = int(self.lex.setting("parse", "max_actor_tokens", default=40))
+        self._capital_word = re.compile(r"\b[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+)?")
         self._modality = self.lex.pattern("modality")
         self._embed = [m.lower() for m in self.lex.words.get("embed_markers", ())]
         self._report_verbs = re.compile(
@@ -765,6 +770,7 @@ class Extractor:
             sub.terms = [(s0 - a, e0 - a, k, t) for s0, e0, k, t in (st.terms or ()) if a <= s0 < b]
             sub.aggregate = st.aggregate
             sub.pcands = [c for c in st.pcands if st.start + a <= c.start < st.start + b]
+            sub.sdoc, sub.sdoc_offset = st.sdoc, st.sdoc_offset + a
             dates = [replace(d, start=d.start - a, end=d.end - a) for d in event_dates if a <= d.start < b]
             if not dates:
                 dates = [replace(d, start=10 ** 6, end=10 ** 6) for d in event_dates]   # the sentence's date, unbound
@@ -798,8 +804,15 @@ class Extractor:
     def _parse_statements(self, statements: list[_Statement]) -> None:
         if not self._parse:
             return
-        need = [st for st in statements if st.usable and len(st.text.split()) <= self.max_parse_tokens
-                and self._ambiguous(st)]
+        need, roles = [], set()
+        for st in statements:
+            if not st.usable or len(st.text.split()) > self.max_parse_tokens:
+                continue
+            if self._ambiguous(st):
+                need.append(st)
+                roles.add(id(st))
+            elif self._actors_unclear(st):
+                need.append(st)
         if not need:
             return
         if self._parser is None:
@@ -810,16 +823,163 @@ class Extractor:
             return
         for st, sdoc in zip(need, self._parser.pipe(st.text for st in need)):
             st.sdoc = sdoc
+            if id(st) not in roles:
+                continue
             cue_spans = [(st.start + c.start, st.start + c.end, c.kind) for c in st.cues]
             st.pcands = [self.locator.syntax_role(sdoc, st.start, c, cue_spans) for c in st.pcands]
+
+    def _actors_unclear(self, st: _Statement) -> bool:
+        """Whether the words leave a statement's actors open, so that its parse is worth its cost: no
+        "{demonym} forces" phrase (unless it swallows what was hit), but something the parse can name
+        (an armed word with a country around it, "by" + a country word, a country or capital acting).
+        Statements parsed only for their actors keep their word-based place roles."""
+        if len(st.text.split()) > self.max_actor_parse_tokens:
+            return False
+        mentions = st.actor_mentions = self.actors.find(st.text, st.terms)
+        armed = [a for a in mentions if self.actors.role(a.kind) == "armed"]
+        if any(a.country for a in armed):
+            # "struck a Russian air-defence battery": a country's forces named by what was hit
+            st.target_mentions = self.actors.targets(st.text, st.terms)
+            return any(t.start < a.end and a.start < t.end and t.end > a.end
+                       for t in st.target_mentions for a in armed if a.country)
+        text = st.text
+        for a in armed:       # "troops of Russia", "the Russian occupiers"
+            if re.match(r"\s+of\s+(?:the\s+)?[A-Z]", text[a.end:a.end + 12]) or \
+                    re.search(r"[A-Z][\w’'\-]+\s+$", text[max(0, a.start - 25):a.start]):
+                return True
+        cue_starts = [c.start for c in st.usable if c.strength == "strong"]
+        for m in self._capital_word.finditer(text):
+            if not self.actors.country_of(m.group(0)):
+                continue
+            if re.search(r"\bby\s+(?:the\s+|an?\s+)?$", text[max(0, m.start() - 8):m.start()]):
+                return True       # "by a Russian drone"
+            if m.group(0).lower() in self.demonyms:
+                continue          # "Russian shelling": the word windows read it
+            if any(0 < c - m.end() <= 30 and re.fullmatch(r"(?:\s+[a-z]+){0,2}\s+", text[m.end():c]) for c in cue_starts):
+                return True       # "Ukraine launched", "Russia again attacked"
+        return False
+
+    # ------------------------------------------------------------------ actors from the parse
+    _VERB_CLIMB = ("dobj", "compound")
+    # cues whose subject is not an attacker ("Ukraine and Russia signed an agreement", "air defence intercepted")
+    _NO_ROLE_CUES = frozenset({"agreement", "base", "transfer", "other_development", "interception"})
+    _PRONOUNS = frozenset({"it", "they", "he", "she", "we", "this", "that", "which", "who", "its", "their"})
+
+    def _np_country(self, tok, depth: int = 0) -> str | None:
+        """The country a noun phrase names or qualifies: "Ukraine", "Russian drone", "troops of Russia"."""
+        sdoc = tok.doc
+        if tok.text[:1].isupper():
+            words = sdoc[tok.left_edge.i:tok.i + 1]
+            for k in range(len(words)):
+                cc = self.actors.country_of(words[k:].text)
+                if cc:
+                    return cc
+        for ch in tok.children:
+            if ch.dep_ in ("amod", "compound", "poss", "nmod") and ch.text[:1].isupper():
+                cc = self.actors.country_of(sdoc[ch.left_edge.i:ch.i + 1].text) or self.actors.country_of(ch.text)
+                if cc:
+                    return cc
+        if depth == 0:
+            for ch in tok.children:
+                if ch.dep_ == "prep" and ch.lower_ == "of":
+                    for g in ch.children:
+                        if g.dep_ == "pobj":
+                            cc = self._np_country(g, 1)
+                            if cc:
+                                return cc
+        return None
+
+    def _np_role(self, tok, off: int, actor_mentions, targets, agent: bool):
+        """What a noun phrase of the parse is: ("actor", kind, country, start, end), ("target", mention,
+        country, start, end), or None (``off``: where the statement starts in the parsed text)."""
+        if tok.lower_ in self._PRONOUNS:
+            return None
+        hs, he = tok.idx - off, tok.idx + len(tok.text) - off
+        left = tok.left_edge.idx - off
+        country = self._np_country(tok)
+        for a in actor_mentions:
+            if a.start <= hs and he <= a.end:
+                return ("actor", a.kind, a.country or country, min(a.start, left), max(a.end, he))
+        for t in targets:
+            if t.start <= hs and he <= t.end:
+                return ("target", t, country, t.start, t.end)
+        if country and tok.text[:1].isupper() and self.actors.country_of(tok.text) == country:
+            return ("actor", "military", country, left, he) if agent else None      # "Ukraine launched"
+        if country and agent and self._weapon_noun_re.fullmatch(tok.text):
+            return ("actor", "military", country, left, he)                       # "by a Russian drone"
+        return None
+
+    def _parse_roles(self, st: _Statement, cues, actor_mentions, targets):
+        """(agent, patient) of the statement's trigger verbs in its dependency parse (see :meth:`_np_role`)."""
+        sdoc, off = st.sdoc, st.sdoc_offset
+        if sdoc is None:
+            return None, None
+        agent = patient = None
+        ordered = sorted((c for c in cues if c.kind not in self._NO_ROLE_CUES), key=lambda c: (c.strength != "strong", c.start))
+        for cue in ordered:
+            span = sdoc.char_span(off + cue.start, off + cue.end, alignment_mode="expand")
+            if span is None or len(span) == 0:
+                continue
+            tok = span.root
+            # "launched a missile strike", "carried out an attack": the verb governing the trigger noun
+            for _ in range(2):
+                if any(ch.dep_ in ("nsubj", "nsubjpass", "agent") for ch in tok.children) or tok.dep_ not in self._VERB_CLIMB \
+                        or tok.head is tok:
+                    break
+                tok = tok.head
+            if agent is None:
+                subj = self._subject(tok)
+                if subj is not None:
+                    agent = self._np_role(subj, off, actor_mentions, targets, True)
+                    if agent is not None and (agent[0] != "actor" or self.actors.role(agent[1]) != "armed"):
+                        agent = None
+            if patient is None:
+                for dep in ("dobj", "nsubjpass"):
+                    obj = next((ch for ch in tok.children if ch.dep_ == dep), None)
+                    if obj is not None:
+                        patient = self._np_role(obj, off, actor_mentions, targets, False)
+                        if patient is not None:
+                            break
+                if patient is None:
+                    for ch in tok.children:
+                        if ch.dep_ == "prep" and ch.lower_ in ("at", "on", "against", "targeting"):
+                            obj = next((g for g in ch.children if g.dep_ == "pobj"), None)
+                            if obj is not None:
+                                patient = self._np_role(obj, off, actor_mentions, targets, False)
+                                if patient is not None:
+                                    break
+            if agent is not None and patient is not None:
+                break
+        if agent is not None and patient is not None and agent[0] == "actor" and patient[0] == "actor" \
+                and agent[1:3] == patient[1:3]:
+            patient = None
+        return agent, patient
+
+    @staticmethod
+    def _subject(verb, depth: int = 0):
+        """The agent of a verb: its subject, the object of its "by" phrase in the passive, or (for a
+        participle or a second verb without its own subject) the agent of the verb it hangs on."""
+        for ch in verb.children:
+            if ch.dep_ == "nsubj":
+                if ch.lower_ in ("who", "which", "that") and verb.dep_ == "relcl":
+                    return verb.head
+                return ch
+        for ch in verb.children:
+            if ch.dep_ == "agent":
+                return next((g for g in ch.children if g.dep_ == "pobj"), None)
+        if any(ch.dep_ == "nsubjpass" for ch in verb.children):
+            return None
+        if depth < 2 and verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb:
+            return Extractor._subject(verb.head, depth + 1)
+        return None
 
     def _candidate(self, article, st: _Statement, cues, aggregate, event_dates, last_date, previous_where,
                    resolved, unknown, dateline, dateline_span, article_ctx) -> _Candidate | None:
         stext = st.text
         weapons, weapon_hits = self._weapons(stext, st.terms)
         weapon_classes = {w.weapon_class for w in weapons}
-        actor_mentions = self.actors.find(stext, st.terms)
-        targets = self.actors.targets(stext, st.terms)
+        actor_mentions = st.actor_mentions if st.actor_mentions is not None else self.actors.find(stext, st.terms)
+        targets = st.target_mentions if st.target_mentions is not None else self.actors.targets(stext, st.terms)
         actor_mentions = [a for a in actor_mentions
                           if not any(t.start <= a.start and a.end <= t.end and (t.end - t.start) > (a.end - a.start) for t in targets)]
         anchor_cue = next((c for c in cues if c.strength == "strong"), cues[0])
@@ -865,8 +1025,9 @@ class Extractor:
         typing_probe = classify(cues, weapon_classes)
         if typing_probe is None:
             return None
+        parsed = self._parse_roles(st, cues, actor_mentions, targets) if st.sdoc is not None else None
         actor1, actor2, state_actor, civilian_target, target = self._actors(
-            stext, anchor, actor_mentions, targets, pcands, where, typing_probe, cues, st.start)
+            stext, anchor, actor_mentions, targets, pcands, where, typing_probe, cues, st.start, parsed)
         typing = classify(cues, weapon_classes, state_actor=state_actor, civilian_target=civilian_target)
         if typing is None:
             return None
@@ -1031,13 +1192,47 @@ class Extractor:
                 return Where(location=region.name, point=region, precision=3, level=REGION, source="inherited")
         return replace(where, source="inherited", notes=[])
 
-    def _actors(self, stext, anchor, actor_mentions, targets, pcands, where, typing_probe, cues=(), st_start=0):
+    def _actors(self, stext, anchor, actor_mentions, targets, pcands, where, typing_probe, cues=(), st_start=0,
+                parsed=None):
         actor1 = actor2 = ""
         state_actor = None
         civilian_target = False
         loc_cc = where.point.country_code if where is not None else None
         a1_country = None
+        # the parse first (subject / "by" agent; object / passive subject), the word windows for the rest
+        agent, patient = parsed or (None, None)
+        patient_target = None
+        patient_span = None
+        if agent is not None:
+            _, kind, cc = agent[:3]
+            if not cc and kind in ("police", "militants", "rioters"):
+                cc = loc_cc
+            actor1 = self.actors.name_for(kind, cc) if cc else ""
+            if actor1:
+                state_actor = self.actors.is_state(kind)
+                a1_country = cc
+        if patient is not None:
+            patient_span = patient[3:5]
+            if patient[0] == "target":
+                patient_target = patient[1]
+                if patient[1].kind == "military" and patient[2] and patient[2] != a1_country:
+                    actor2 = self.actors.name_for("military", patient[2])      # "a Russian air-defence battery"
+            else:
+                _, kind, cc = patient[:3]
+                role = self.actors.role(kind)
+                if kind == "civilians":
+                    civilian_target = True
+                if role == "civilian" and not (kind == "protesters" and typing_probe.event_type not in ("Protests", "Riots")):
+                    actor2 = self.actors.name_for(kind, loc_cc)
+                elif role == "armed":
+                    actor2 = self.actors.name_for(kind, cc or (loc_cc if kind in ("police", "militants", "rioters") else None))
+                if actor2 == actor1:
+                    actor2 = ""
         for a in actor_mentions:
+            if patient_span is not None and a.start < patient_span[1] and patient_span[0] < a.end:
+                if a.kind == "civilians":
+                    civilian_target = True
+                continue
             role = self.actors.role(a.kind)
             before = stext[max(0, a.start - 25):a.start].lower()
             agent = bool(re.search(r"\bby\s+(?:the\s+)?$", before))
@@ -1101,7 +1296,9 @@ class Extractor:
         target = ""
         tgt = None
         targets = [t for t in targets if not any(s <= t.start < e for s, e in actor_spans)] if violent else []
-        for t in targets:
+        if patient_target is not None and violent:
+            tgt = patient_target
+        for t in targets if tgt is None else ():
             if t.start >= anchor - 60:
                 tgt = t
                 break
@@ -1109,6 +1306,12 @@ class Extractor:
             tgt = targets[0]
         if tgt is not None:
             target = self._target_phrase(stext, tgt)
+            if tgt is patient_target and patient[2]:
+                # the owner is actor2 ("a Russian air-defence battery"), the target is the thing
+                words = target.split()
+                while len(words) > 1 and self.actors.country_of(words[0]) == patient[2]:
+                    words = words[1:]
+                target = " ".join(words)
             if tgt.kind == "civilians":
                 civilian_target = True
             if not actor2 and loc_cc:
