@@ -28,9 +28,10 @@ from typing import Any, Iterable, Iterator
 from gazetteer.admin_names import admin1_forms, admin2_forms, adjective_roots, strip_type_words
 from gazetteer.build import (KIND_ALTERNATE, KIND_DERIVED, KIND_OFFICIAL, KIND_SHORT, GazetteerWriter,
                              _keep_alternate)
-from gazetteer.errors import GazetteerCorruptError, GazetteerError, GazetteerNotBuiltError
+from gazetteer.errors import GazetteerError, GazetteerNotBuiltError
 from gazetteer.normalize import normalize_name
 from gazetteer.paths import default_gazetteer_path
+from gazetteer.schema import check_gazetteer
 from gazetteer.sources import geonames_dumps as dumps
 from gazetteer.sources.user_places import UserPlaceRow, raise_problems, read_user_places
 
@@ -162,18 +163,6 @@ def _existing_gazetteer(path: str | os.PathLike | None) -> Path:
     return target.resolve()  # a symlink's target is what gets replaced
 
 
-def _check_gazetteer(conn: sqlite3.Connection, target: Path) -> None:
-    try:
-        row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        conn.execute("SELECT 1 FROM imports LIMIT 1").fetchall()
-    except sqlite3.DatabaseError as exc:
-        raise GazetteerCorruptError(
-            f"{target} is not a readable gazetteer ({exc}); rebuild it with `mapper gazetteer build --force`"
-        ) from exc
-    if row is None:
-        raise GazetteerCorruptError(f"{target} has no schema version; rebuild it with `mapper gazetteer build --force`")
-
-
 @contextlib.contextmanager
 def _import_lock(target: Path) -> Iterator[None]:
     """Serialise imports into one file (two would each rename their copy over the other's)."""
@@ -231,7 +220,7 @@ def _updating(target: Path) -> Iterator[sqlite3.Connection]:
             shutil.copymode(target, work)
             conn = sqlite3.connect(work)
             try:
-                _check_gazetteer(conn, target)
+                check_gazetteer(conn, target)
                 # No journal: on failure the whole copy is thrown away.
                 conn.execute("PRAGMA journal_mode=OFF")
                 conn.execute("PRAGMA synchronous=OFF")

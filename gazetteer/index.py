@@ -12,6 +12,7 @@ from typing import Any
 from gazetteer.errors import GazetteerCorruptError, GazetteerNotBuiltError
 from gazetteer.normalize import normalize_name
 from gazetteer.paths import default_gazetteer_path
+from gazetteer.schema import check_gazetteer
 
 __all__ = ["Candidate", "Gazetteer"]
 
@@ -112,14 +113,7 @@ class Gazetteer:
         return conn
 
     def _check(self) -> None:
-        try:
-            version = self.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-        except sqlite3.DatabaseError as exc:
-            raise GazetteerCorruptError(
-                f"{self.path} is not a readable gazetteer ({exc}); rebuild it with `mapper gazetteer build --force`"
-            ) from exc
-        if version is None:
-            raise GazetteerCorruptError(f"{self.path} has no schema version; rebuild it with `mapper gazetteer build --force`")
+        check_gazetteer(self.conn, self.path)
 
     def _query(self, sql: str, args: tuple) -> list[Candidate]:
         try:

@@ -80,3 +80,17 @@ def create_schema(conn: sqlite3.Connection) -> None:
 
 def create_indexes(conn: sqlite3.Connection) -> None:
     conn.executescript(INDEXES)
+
+
+def check_gazetteer(conn: sqlite3.Connection, path) -> None:
+    """Raise GazetteerCorruptError unless ``conn`` is a readable gazetteer with a schema version."""
+    from gazetteer.errors import GazetteerCorruptError
+
+    advice = "rebuild it with `mapper gazetteer build --force`"
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        conn.execute("SELECT 1 FROM imports LIMIT 1").fetchall()
+    except sqlite3.DatabaseError as exc:
+        raise GazetteerCorruptError(f"{path} is not a readable gazetteer ({exc}); {advice}") from exc
+    if row is None:
+        raise GazetteerCorruptError(f"{path} has no schema version; {advice}")

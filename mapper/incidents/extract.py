@@ -1548,22 +1548,27 @@ def _merge(cands: list[_Candidate]) -> list[_Candidate]:
             c.where is None or t.where is None or _contains(c.where, t.where) or _contains(t.where, c.where)
             or not c.own_place)
 
-    changed = True
-    while changed:
-        changed = False
-        for c in sorted(alive, key=lambda c: (c.own_place, c.date_source == "explicit", c.typing.strong,
-                                              c.where.level if c.where else 0)):
-            dependent = (not c.own_place and (c.soft_date or not c.typing.strong)) or c.aggregate or \
-                (c.soft_date and not c.typing.strong)
-            if not dependent:
-                continue
-            t = best_target(c, alive, dependent_rule, backwards=not c.own_place)
-            if t is None:
-                continue
-            _absorb(t, c)
-            alive.remove(c)
-            changed = True
-            break
+    def fold(order, rule, eligible=lambda c: True, backwards=lambda c: False):
+        """Absorb statements into their best target, one at a time, until nothing more folds."""
+        changed = True
+        while changed:
+            changed = False
+            for c in sorted(alive, key=order):
+                if not eligible(c):
+                    continue
+                t = best_target(c, alive, rule, backwards=backwards(c))
+                if t is None:
+                    continue
+                _absorb(t, c)
+                alive.remove(c)
+                changed = True
+                break
+
+    fold(order=lambda c: (c.own_place, c.date_source == "explicit", c.typing.strong, c.where.level if c.where else 0),
+         rule=dependent_rule,
+         eligible=lambda c: (not c.own_place and (c.soft_date or not c.typing.strong)) or c.aggregate
+         or (c.soft_date and not c.typing.strong),
+         backwards=lambda c: not c.own_place)
 
     # 3. vague places: a region- or country-level statement folds into a compatible incident
     #    inside it on the same date (or with a soft date), e.g. "in the Kursk region" + "near X"
@@ -1580,17 +1585,7 @@ def _merge(cands: list[_Candidate]) -> list[_Candidate]:
         same_day = c.date == t.date or c.soft_date or t.soft_date and t.date is None
         return inside and same_day
 
-    changed = True
-    while changed:
-        changed = False
-        for c in sorted(alive, key=lambda c: (c.where.level if c.where else 0, not c.soft_date)):
-            t = best_target(c, alive, vague_rule)
-            if t is None:
-                continue
-            _absorb(t, c)
-            alive.remove(c)
-            changed = True
-            break
+    fold(order=lambda c: (c.where.level if c.where else 0, not c.soft_date), rule=vague_rule)
 
     # 4. a country-level summary is absorbed by any compatible incident in that country
     for c in [c for c in alive if c.where is not None and c.where.level == COUNTRY
