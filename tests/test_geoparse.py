@@ -136,3 +136,19 @@ def test_abbreviations_need_their_dot(parsers, mode):
     found = {rm.mention.text.rstrip("."): rm.place
              for rm in parse(parsers["gazetteer"], "The plant in Louisville, Ky. closed.")}
     assert found["Ky"].country_code == "US" and found["Ky"].feature_code == "ADM1"
+
+
+def test_second_name_of_a_pair_is_the_unit_holding_the_first(parsers):
+    # "Paris, Mo.": the abbreviation is Missouri because Missouri holds a Paris, even though
+    # the same letters start a French town near the other Paris.
+    found = parse(parsers["spacy"], "PARIS, Mo. — Farmers here moved their herd from Indiana last year.")
+    places = {rm.mention.text: rm.place for rm in found}
+    assert places["Mo."].feature_code == "ADM1" and places["Mo."].admin1 == "Missouri"
+    assert places["PARIS"].country_code == "US" and places["PARIS"].admin1 == "Missouri"
+
+
+def test_dateline_names_the_city(parsers):
+    found = parse(parsers["spacy"], "WASHINGTON (Reuters) - Senators from Iowa and Ohio met the president on Monday.")
+    dateline = next(rm for rm in found if rm.mention.text == "WASHINGTON")
+    assert dateline.place.feature_class == "P"
+    assert haversine_km(dateline.place.lat, dateline.place.lon, 38.9, -77.04) < 10

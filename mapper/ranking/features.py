@@ -19,7 +19,8 @@ FEATURE_NAMES = (
     "is_continent", "kind_official", "kind_alternate", "kind_derived", "kind_short", "alt_vs_official",
     "unit_contains_namesake", "context", "focus", "apposition", "hint_match", "hint_mismatch",
     "label_gpe", "label_loc", "label_fac", "label_norp", "label_gaz", "country_named", "near_other_km",
-    "log_candidates", "heuristic", "rank_by_pop", "is_only_country",
+    "log_candidates", "heuristic", "rank_by_pop", "is_only_country", "contains_apposed",
+    "dateline_town",
 )
 
 
@@ -31,6 +32,9 @@ class ArticleEvidence:
     focus: dict[str, float]
     countries_named: set[str]
     priors: list[list[float]] = field(default_factory=list)   # per mention, per candidate
+    # "X, Y": for Y, the ids of its candidates that contain one of X's; for X, those candidates.
+    containers: dict[int, list[Candidate]] = field(default_factory=dict)
+    datelines: set[int] = field(default_factory=set)   # mentions that open the story as its dateline
 
 
 _HINT_CODES = {"admin1": {"ADM1"}, "admin2": {"ADM2"}, "country": {"PCLI"}}
@@ -118,6 +122,25 @@ def pool_context(pool: list[Candidate], context: list[Candidate]) -> tuple[np.nd
     return np.maximum(score.max(axis=1), 0.0), near
 
 
+def contains(unit: Candidate, place: Candidate) -> bool:
+    """Whether the country or admin unit ``unit`` holds ``place`` (by codes; no polygons needed)."""
+    if unit.geonameid == place.geonameid or unit.country_code != place.country_code:
+        return False
+    if unit.feature_code == "PCLI":
+        return True
+    if unit.feature_code == "ADM1":
+        return bool(unit.admin1_code) and unit.admin1_code == place.admin1_code
+    if unit.feature_code == "ADM2":
+        return (bool(unit.admin2_code) and unit.admin1_code == place.admin1_code
+                and unit.admin2_code == place.admin2_code)
+    return False
+
+
+def containers_of(units: list[Candidate], places: list[Candidate]) -> list[Candidate]:
+    """The candidates of ``units`` that contain at least one candidate of ``places``."""
+    return [u for u in units if u.feature_class == "A" and any(contains(u, p) for p in places)]
+
+
 def candidate_features(c: Candidate, pool: list[Candidate], mention: Mention,
                        evidence: ArticleEvidence, prior: float, ctx: float, near: float, app: float,
                        pop_rank: int, flags: dict) -> list[float]:
@@ -141,18 +164,26 @@ def candidate_features(c: Candidate, pool: list[Candidate], mention: Mention,
         float(c.country_code in evidence.countries_named), near,
         math.log10(1 + len(pool)), prior, 1.0 / (1 + pop_rank),
         float(code == "PCLI" and flags["countries"] == 1),
+        float(c.geonameid in flags["contains_apposed"]),
+        float(flags["dateline"] and c.feature_class == "P"),
     ]
 
 
 def pool_features(pool: list[Candidate], mention: Mention, context_scores: tuple[np.ndarray, np.ndarray],
-                  evidence: ArticleEvidence, appositive: Candidate | None,
-                  priors: list[float] | None = None) -> list[list[float]]:
-    """Feature rows for every candidate of one mention; ``context_scores`` from :func:`article_context`."""
+                  evidence: ArticleEvidence, appositives: list[Candidate],
+                  priors: list[float] | None = None, contained_ids: frozenset[int] = frozenset(),
+                  dateline: bool = False) -> list[list[float]]:
+    """Feature rows for every candidate of one mention; ``context_scores`` from :func:`article_context`.
+
+    ``appositives``: what the place written right after this one can be ("Paris" in "Paris, Mo.":
+    Missouri); ``contained_ids``: this mention's candidates that contain the place written right
+    before it ("Mo." in the same phrase: the id of Missouri); ``dateline``: the mention opens the
+    story ("WASHINGTON (Reuters) -"), where news name the city filed from."""
     if not pool:
         return []
     priors = priors if priors is not None else importances(pool)
     fit, near = context_scores
-    app = pool_context(pool, [appositive])[0] if appositive is not None else np.zeros(len(pool))
+    app = pool_context(pool, appositives)[0] if appositives else np.zeros(len(pool))
     log_pops = [math.log10(1 + c.population) for c in pool]
     order = sorted(range(len(pool)), key=lambda k: -pool[k].population)
     rank = {k: r for r, k in enumerate(order)}
@@ -162,6 +193,8 @@ def pool_features(pool: list[Candidate], mention: Mention, context_scores: tuple
         "towns1": {(o.country_code, o.admin1_code) for o in pool if o.feature_class == "P"},
         "towns2": {(o.country_code, o.admin1_code, o.admin2_code) for o in pool if o.feature_class == "P"},
         "countries": sum(o.feature_code == "PCLI" for o in pool),
+        "contains_apposed": contained_ids,
+        "dateline": dateline,
     }
     return [candidate_features(c, pool, mention, evidence, priors[k], float(fit[k]), float(near[k]),
                                float(app[k]), rank[k], flags) for k, c in enumerate(pool)]
