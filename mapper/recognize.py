@@ -276,11 +276,10 @@ class Recognizer:
             return [m for m in gaz if not _names_something_else(article.text, m)]
         ents = doc.ents  # a property that rebuilds its tuple on every access
         ner, blockers, organisations = self._spacy_mentions(ents, article.text)
-        # "Idlib Governorate", "Kharkiv region": the gazetteer's longer span with its unit word
-        # says which feature is meant; it replaces the bare name the NER found inside it.
-        units = [g for g in gaz if g.hint in ("admin1", "admin2")]
+        # "Idlib Governorate", "Guinea-Bissau": the gazetteer's longer name says which place is
+        # meant; it replaces the part of it the NER found.
         ner = [m for m in ner if not any(u.start <= m.start and m.end <= u.end and (u.end - u.start) > (m.end - m.start)
-                                         for u in units)]
+                                         for u in gaz)]
         merged = list(ner)
         taken = [(m.start, m.end) for m in ner]
         for m in gaz:

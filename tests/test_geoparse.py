@@ -152,3 +152,9 @@ def test_dateline_names_the_city(parsers):
     dateline = next(rm for rm in found if rm.mention.text == "WASHINGTON")
     assert dateline.place.feature_class == "P"
     assert haversine_km(dateline.place.lat, dateline.place.lon, 38.9, -77.04) < 10
+
+
+@pytest.mark.parametrize("mode", ["spacy", "gazetteer"])
+def test_longest_known_name_wins(parsers, mode):
+    found = parse(parsers[mode], "Health workers in Guinea-Bissau reported new cases on Friday.")
+    assert [(rm.mention.text, rm.place.country_code) for rm in found] == [("Guinea-Bissau", "GW")]
