@@ -82,6 +82,7 @@ class Resolver:
         focus = {cc: n / total for cc, n in tally.items()} if total else {}
         evidence = ArticleEvidence(context=[c for c in first if c is not None], focus=focus,
                                    countries_named={c.country_code for c in countries}, priors=priors)
+        evidence.focus_without = self._focus_without(mentions, first, tally)
         evidence.datelines = self._datelines(article.text, mentions, apposition)
         # "Paris, Mo.": the second name is the unit holding the first, when one of its
         # candidates can be; both mentions are then read against that reading.
@@ -90,6 +91,21 @@ class Resolver:
             if units:
                 evidence.containers[j] = units
         return apposition, first, evidence
+
+    @staticmethod
+    def _focus_without(mentions: list[Mention], first: list[Candidate | None], tally: Counter) -> dict[str, dict]:
+        """Per name: the article's focus counted over its other names only. A lone "Lyman" must
+        not count as evidence for its own first guess."""
+        own: dict[str, Counter] = {}
+        for m, c in zip(mentions, first):
+            if c is not None:
+                own.setdefault(normalize_name(m.text), Counter())[c.country_code] += 1
+        out = {}
+        for key, mine in own.items():
+            rest = tally - mine
+            total = sum(rest.values())
+            out[key] = {cc: n / total for cc, n in rest.items()} if total else {}
+        return out
 
     @staticmethod
     def _datelines(text: str, mentions: list[Mention], apposition: dict[int, int]) -> set[int]:
@@ -130,7 +146,8 @@ class Resolver:
         if not pool:
             return []
         contained = frozenset(c.geonameid for c in evidence.containers.get(i, ()))
-        return pool_features(pool, mention, context_scores[i], evidence,
+        focus = evidence.focus_without.get(normalize_name(mention.text), {})
+        return pool_features(pool, mention, context_scores[i], evidence, focus,
                              self._appositives(i, first, evidence, apposition), evidence.priors[i], contained,
                              dateline=i in evidence.datelines)
 

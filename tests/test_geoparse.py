@@ -158,3 +158,10 @@ def test_dateline_names_the_city(parsers):
 def test_longest_known_name_wins(parsers, mode):
     found = parse(parsers[mode], "Health workers in Guinea-Bissau reported new cases on Friday.")
     assert [(rm.mention.text, rm.place.country_code) for rm in found] == [("Guinea-Bissau", "GW")]
+
+
+def test_a_lone_name_is_not_its_own_evidence(parsers):
+    # With no other place in the text, the best-known namesake wins: the article's focus must
+    # come from its other names, not from the name being resolved.
+    found = parse(parsers["spacy"], "Artillery strikes hit residential areas near Lyman overnight.")
+    assert [rm.place.country_code for rm in found] == ["UA"]

@@ -35,6 +35,7 @@ class ArticleEvidence:
     # "X, Y": for Y, the ids of its candidates that contain one of X's; for X, those candidates.
     containers: dict[int, list[Candidate]] = field(default_factory=dict)
     datelines: set[int] = field(default_factory=set)   # mentions that open the story as its dateline
+    focus_without: dict[str, dict[str, float]] = field(default_factory=dict)   # per name, leave-it-out focus
 
 
 _HINT_CODES = {"admin1": {"ADM1"}, "admin2": {"ADM2"}, "country": {"PCLI"}}
@@ -157,7 +158,7 @@ def candidate_features(c: Candidate, pool: list[Candidate], mention: Mention,
         float(c.feature_class == "A" and code != "PCLI" and (
             (c.country_code, c.admin1_code) in flags["towns1"] if code == "ADM1"
             else (c.country_code, c.admin1_code, c.admin2_code) in flags["towns2"])),
-        ctx, evidence.focus.get(c.country_code, 0.0), app,
+        ctx, flags["focus"].get(c.country_code, 0.0), app,
         float(bool(hint_codes) and code in hint_codes), float(bool(hint_codes) and code not in hint_codes),
         float(mention.label == "GPE"), float(mention.label == "LOC"), float(mention.label == "FAC"),
         float(mention.label == "NORP"), float(mention.label == "GAZ"),
@@ -170,13 +171,13 @@ def candidate_features(c: Candidate, pool: list[Candidate], mention: Mention,
 
 
 def pool_features(pool: list[Candidate], mention: Mention, context_scores: tuple[np.ndarray, np.ndarray],
-                  evidence: ArticleEvidence, appositives: list[Candidate],
+                  evidence: ArticleEvidence, focus: dict[str, float], appositives: list[Candidate],
                   priors: list[float] | None = None, contained_ids: frozenset[int] = frozenset(),
                   dateline: bool = False) -> list[list[float]]:
     """Feature rows for every candidate of one mention; ``context_scores`` from :func:`article_context`.
 
     ``appositives``: what the place written right after this one can be ("Paris" in "Paris, Mo.":
-    Missouri); ``contained_ids``: this mention's candidates that contain the place written right
+    Missouri); ``focus``: the share of the article's other places in each country; ``contained_ids``: this mention's candidates that contain the place written right
     before it ("Mo." in the same phrase: the id of Missouri); ``dateline``: the mention opens the
     story ("WASHINGTON (Reuters) -"), where news name the city filed from."""
     if not pool:
@@ -195,6 +196,7 @@ def pool_features(pool: list[Candidate], mention: Mention, context_scores: tuple
         "countries": sum(o.feature_code == "PCLI" for o in pool),
         "contains_apposed": contained_ids,
         "dateline": dateline,
+        "focus": focus,
     }
     return [candidate_features(c, pool, mention, evidence, priors[k], float(fit[k]), float(near[k]),
                                float(app[k]), rank[k], flags) for k, c in enumerate(pool)]
