@@ -14,7 +14,7 @@ from typing import Iterable
 
 import regex
 
-from gazetteer.admin_names import ADMIN_TYPE_WORDS
+from gazetteer.admin_names import ADMIN_TYPE_WORDS, strip_type_words
 from gazetteer.index import Gazetteer
 from gazetteer.normalize import normalize_name
 from mapper.model import Article, Mention
@@ -267,6 +267,11 @@ class Recognizer:
         top = self.gazetteer.lookup(surface, limit=1)[0]
         return top.feature_code in ("PCLI", "ADM1") or top.population >= _LIMITS["org_embedded_common_min_population"]
 
+    def _unknown_with_known_inside(self, m: Mention, gaz: list[Mention]) -> bool:
+        if not any(m.start <= g.start and g.end <= m.end and (g.end - g.start) < (m.end - m.start) for g in gaz):
+            return False
+        return not (self.gazetteer.has_name(m.text) or self.gazetteer.has_name(strip_type_words(m.text)))
+
     def mentions(self, article: Article, doc=None) -> list[Mention]:
         """Place mentions of one article, sorted by offset, without overlaps."""
         gaz = self.gazetteer_mentions(article.text)
@@ -280,6 +285,9 @@ class Recognizer:
         # meant; it replaces the part of it the NER found.
         ner = [m for m in ner if not any(u.start <= m.start and m.end <= u.end and (u.end - u.start) > (m.end - m.start)
                                          for u in gaz)]
+        # "Eastern China", "Indian Ocean coast", "City of Santa Ana": a span the gazetteer does not
+        # know gives way to the known names inside it.
+        ner = [m for m in ner if m.label == "NORP" or not self._unknown_with_known_inside(m, gaz)]
         merged = list(ner)
         taken = [(m.start, m.end) for m in ner]
         for m in gaz:

@@ -165,3 +165,9 @@ def test_a_lone_name_is_not_its_own_evidence(parsers):
     # come from its other names, not from the name being resolved.
     found = parse(parsers["spacy"], "Drone footage shows artillery strikes on residential areas near Lyman.")
     assert [rm.place.country_code for rm in found] == ["UA"]
+
+
+def test_unknown_span_gives_way_to_the_known_name_inside(parsers):
+    found = parse(parsers["spacy"], "Floods hit Eastern China again, and fishermen along the Kenyan coast were warned.")
+    places = {rm.mention.text: rm.place for rm in found if rm.place}
+    assert places.get("China") is not None and places["China"].country_code == "CN"
