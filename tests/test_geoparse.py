@@ -171,3 +171,9 @@ def test_unknown_span_gives_way_to_the_known_name_inside(parsers):
     found = parse(parsers["spacy"], "Floods hit Eastern China again, and fishermen along the Kenyan coast were warned.")
     places = {rm.mention.text: rm.place for rm in found if rm.place}
     assert places.get("China") is not None and places["China"].country_code == "CN"
+
+
+@pytest.mark.parametrize("mode", ["spacy", "gazetteer"])
+def test_names_with_and_and_the_inside(parsers, mode):
+    found = parse(parsers[mode], "Aid reached the Democratic Republic of the Congo, and Trinidad and Tobago sent doctors.")
+    assert {rm.place.country_code for rm in found if rm.place} == {"CD", "TT"}
