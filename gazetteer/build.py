@@ -5,6 +5,7 @@ that fingerprint changes (a new package version, new boundaries) or when asked.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import importlib.metadata
@@ -488,6 +489,43 @@ def recorded_imports(path: Path) -> list[tuple[str, str]]:
 def ensure_gazetteer(path: str | os.PathLike | None = None, *, force: bool = False, progress: bool = True) -> Path:
     """Return a current gazetteer file, building it first if missing, stale or ``force``d."""
     target = Path(path) if path else default_gazetteer_path()
+    if target.exists() and not force and _current_quietly(target):
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # Workers of one job start together: one builds, the others wait and then find it current.
+    with _build_lock(target):
+        return _ensure_locked(target, force, progress)
+
+
+def _current_quietly(target: Path) -> bool:
+    try:
+        return is_current(target)
+    except GazetteerCorruptError:
+        return False
+
+
+@contextlib.contextmanager
+def _build_lock(target: Path):
+    lock_path = target.with_name(target.name + ".lock")
+    try:
+        handle = open(lock_path, "a+b")
+    except OSError:   # a read-only directory: no lock, but building there fails clearly anyway
+        yield
+        return
+    with handle:
+        try:
+            import fcntl
+        except ImportError:   # Windows: builds may overlap; each writes its own partial file
+            yield
+            return
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _ensure_locked(target: Path, force: bool, progress: bool) -> Path:
     replay: list[tuple[str, str]] = []
     if target.exists() and not force:
         try:

@@ -538,3 +538,29 @@ def test_cli_errors_are_clean(db, tmp_path):
     result = run_cli("gazetteer", "add", str(bad), "--path", str(db))
     assert result.exit_code == 1
     assert "line 2: latitude '91' is outside" in result.output and "Traceback" not in result.output
+
+
+def test_workers_starting_together_build_the_gazetteer_once(tmp_path, monkeypatch):
+    import threading
+    import time
+
+    from gazetteer import build as build_module
+
+    calls = []
+
+    def slow_build(target, progress=True, replay_imports=()):
+        calls.append(target)
+        time.sleep(0.3)
+        Path(target).write_text("built")
+        return Path(target)
+
+    monkeypatch.setattr(build_module, "build_gazetteer", slow_build)
+    monkeypatch.setattr(build_module, "is_current", lambda path: Path(path).exists())
+    target = tmp_path / "gz.sqlite"
+    workers = [threading.Thread(target=build_module.ensure_gazetteer, args=(target,), kwargs={"progress": False})
+               for _ in range(4)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    assert calls == [target] and target.read_text() == "built"
