@@ -83,6 +83,12 @@ class Resolver:
         evidence = ArticleEvidence(context=[c for c in first if c is not None], focus=focus,
                                    countries_named={c.country_code for c in countries}, priors=priors)
         evidence.focus_without = self._focus_without(mentions, first, tally)
+        # "Georgia, Oklahoma, Pennsylvania": peers in a list, not a place and the unit holding it.
+        for i, j in list(apposition.items()):
+            unit = first[j]
+            if unit is not None and unit.feature_class == "A" and any(
+                    c.feature_code == unit.feature_code for c in pools[i]):
+                del apposition[i]
         evidence.datelines = self._datelines(article.text, mentions, apposition)
         # "Paris, Mo.": the second name is the unit holding the first, when one of its
         # candidates can be; both mentions are then read against that reading.

@@ -177,3 +177,9 @@ def test_unknown_span_gives_way_to_the_known_name_inside(parsers):
 def test_names_with_and_and_the_inside(parsers, mode):
     found = parse(parsers[mode], "Aid reached the Democratic Republic of the Congo, and Trinidad and Tobago sent doctors.")
     assert {rm.place.country_code for rm in found if rm.place} == {"CD", "TT"}
+
+
+def test_a_list_of_states_is_not_a_place_and_its_state(parsers):
+    found = parse(parsers["spacy"], "Bee losses were reported in Georgia, Oklahoma, Pennsylvania, Wisconsin and California.")
+    codes = {rm.mention.text: rm.place.feature_code for rm in found if rm.place}
+    assert codes["Oklahoma"] == "ADM1" and codes["Pennsylvania"] == "ADM1"
