@@ -397,7 +397,11 @@ class Boundaries:
             elif "." in value:
                 column = "gn_a1_code"
             elif "-" in value:
-                column = "iso_3166_2"
+                rows = [i for i, v in enumerate(a["iso_3166_2"]) if v == value]
+                # Not a GeoNames unit's code: perhaps a smaller unit's own (GB-KEN inside GB-ENG).
+                if not rows and "ne_iso_3166_2" in a:
+                    return "ne_iso_3166_2", [i for i, v in enumerate(a["ne_iso_3166_2"]) if v == value]
+                return "iso_3166_2", rows
             else:
                 return "", []
         else:
@@ -422,7 +426,8 @@ class Boundaries:
         Parameters
         ----------
         key : str or int
-            ISO 3166-2 code (``"RU-KRS"``), GeoNames admin-1 code
+            ISO 3166-2 code (``"RU-KRS"``; a smaller unit's own code such as
+            ``"GB-KEN"`` when no GeoNames unit has it), GeoNames admin-1 code
             (``"RU.41"``) or GeoNames feature id (``538555`` or ``"538555"``);
             case-insensitive.
 

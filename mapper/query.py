@@ -130,17 +130,38 @@ class _RegionIndex:
                 if _text_or_none(code):
                     self.codes.setdefault(code.upper(), key)
             self._add_name(key, row["name"])
+        self.unit_names: dict[str, str] = {}           # GeoNames code -> name, for units NE splits
         for fid, row in zip(admin1.index, admin1.to_dict("records")):
             gn_id = row["gn_id"]
             gn_id = None if gn_id is None or gn_id != gn_id else str(int(gn_id))
             iso, gn_a1 = _text_or_none(row["iso_3166_2"]), _text_or_none(row["gn_a1_code"])
-            code = iso or gn_a1 or (f"gn:{gn_id}" if gn_id else f"fid:{fid}")
-            key = ("admin1", code)
-            self.rows.setdefault(key, dict(row, fid=int(fid)))
-            for value in (iso, gn_a1, gn_id):
-                if value:
-                    self.codes.setdefault(value.upper(), key)
-            for field in _NAME_FIELDS:
+            own = _text_or_none(row.get("ne_iso_3166_2"))
+            if own and own != iso:
+                # A part of a GeoNames unit (Kent in England, a French department): its own
+                # names and code give the part; the unit's codes give the whole.
+                key = ("admin1", own)
+                self.rows.setdefault(key, dict(row, fid=int(fid)))
+                self.codes.setdefault(own.upper(), key)
+                fields = ("name", "name_en", "gn_name")   # name_alt and woe_name often name the parent
+                whole = iso or gn_a1
+                if whole:
+                    unit_key = ("admin1", whole)
+                    self.rows.setdefault(unit_key, {"name": whole, "country_code": row["country_code"],
+                                                    "gn_a1_code": gn_a1, "part_of": True})
+                    for value in (iso, gn_a1):
+                        if value:
+                            self.codes.setdefault(value.upper(), unit_key)
+            else:
+                code = iso or gn_a1 or (f"gn:{gn_id}" if gn_id else f"fid:{fid}")
+                key = ("admin1", code)
+                if self.rows.get(key, {}).get("part_of"):
+                    self.rows[key] = dict(row, fid=int(fid))
+                self.rows.setdefault(key, dict(row, fid=int(fid)))
+                for value in (iso, gn_a1, gn_id):
+                    if value:
+                        self.codes.setdefault(value.upper(), key)
+                fields = _NAME_FIELDS
+            for field in fields:
                 value = _text_or_none(row[field])
                 for part in (value.split("|") if field == "name_alt" else [value]) if value else []:
                     self._add_name(key, part)
@@ -236,20 +257,25 @@ def resolve_region(name: str, gdf=None, *, boundaries: str | os.PathLike | None 
     looks_like_code = (text.isupper() and text.isalpha() and len(text) in (2, 3)) or _ISO_3166_2.match(text) \
         or _GN_ADMIN1.match(text) or text.isdigit()
     if looks_like_code and text.upper() in index.codes:
-        return _region_from_key(index, index.codes[text.upper()])
+        return _region_from_key(index, index.codes[text.upper()], gazetteer)
 
     # 2./3. names, exact then without type words
     key = _match_name(index, text)
     if key is not None:
-        return _region_from_key(index, key)
+        return _region_from_key(index, key, gazetteer)
     if text.isalpha() and len(text) in (2, 3) and text.upper() in index.codes:   # "ua", "ukr"
-        return _region_from_key(index, index.codes[text.upper()])
+        return _region_from_key(index, index.codes[text.upper()], gazetteer)
 
-    # 4. admin-2 units
+    # 4. admin-1 units that Natural Earth splits into parts (Île-de-France, England), by the
+    # gazetteer's names
+    region = _split_admin1_region(text, index, gazetteer)
+    if region is not None:
+        return region
+    # 5. admin-2 units
     region = _admin2_region(text, gdf, gazetteer)
     if region is not None:
         return region
-    # 5. countries by other names ("Russian Federation"), through the gazetteer
+    # 6. countries by other names ("Russian Federation"), through the gazetteer
     country = _country_via_gazetteer(text, index, gazetteer)
     if country is not None:
         return _region_from_key(index, country)
@@ -286,13 +312,41 @@ def _match_name(index: _RegionIndex, text: str):
     return None
 
 
-def _region_from_key(index, key) -> Region:
+def _region_from_key(index, key, gazetteer=None) -> Region:
     row = index.rows[key]
     geometry = _geometry(index, key)
     if key[0] == "countries":
         return Region("country", key[1], row["name"], key[1], geometry)
     name = _text_or_none(row.get("name_en")) or row["name"]
+    if row.get("part_of") and row.get("gn_a1_code"):
+        name = _unit_name(row["gn_a1_code"], gazetteer) or name
     return Region("admin1", key[1], name, row.get("country_code") or "", geometry)
+
+
+def _unit_name(code: str, gazetteer) -> str | None:
+    try:
+        unit = _open_gazetteer(gazetteer).admin1(code)
+    except (ImportError, GazetteerError):
+        return None
+    return unit.name if unit is not None else None
+
+
+def _split_admin1_region(text: str, index: _RegionIndex, gazetteer) -> Region | None:
+    try:
+        found = [c for c in _open_gazetteer(gazetteer).lookup(text) if c.feature_code == "ADM1"]
+    except (ImportError, GazetteerError):
+        return None
+    if not found:
+        return None
+    best = min(c.name_kind for c in found)
+    codes = {f"{c.country_code}.{c.admin1_code}": c for c in found if c.name_kind == best and c.admin1_code}
+    if len(codes) != 1:
+        return None
+    (code, unit), = codes.items()
+    key = index.codes.get(code.upper())
+    if key is None:
+        return None
+    return Region("admin1", key[1], unit.name, unit.country_code, _geometry(index, key))
 
 
 def _open_gazetteer(gazetteer):

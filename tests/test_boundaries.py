@@ -163,3 +163,68 @@ def test_corrupt_geometry_blob_raises(tmp_path):
     con.close()
     with pytest.raises(GazetteerCorruptError):
         Boundaries.load(path).reverse(*KURSK)
+
+
+# -- GeoNames admin-1 codes repaired where Natural Earth's units differ --------------
+
+PARIS = (48.85, 2.35)
+VERSAILLES = (48.80, 2.13)
+CARCASSONNE = (43.21, 2.35)
+
+
+def test_paris_department_carries_ile_de_france(b):
+    # NE codes the Paris department "FR.75", GeoNames' Nouvelle-Aquitaine.
+    hit = b.reverse(*PARIS)
+    assert (hit["admin1_code"], hit["iso_3166_2"]) == ("FR.11", "FR-IDF")
+
+
+def test_gazetteer_reverse_names_the_geonames_unit(gazetteer):
+    hit = gazetteer.reverse(*PARIS)
+    assert (hit["admin1_code"], hit["iso_3166_2"], hit["admin1_name"]) == ("FR.11", "FR-IDF", "Île-de-France")
+    # Ambato is the capital of Tungurahua; NE names that polygon "Napo".
+    assert gazetteer.reverse(-1.249, -78.617)["admin1_name"] == "Tungurahua"
+
+
+def test_aude_is_in_occitanie(b):
+    # NE codes Aude "FR.11", GeoNames' Île-de-France.
+    hit = b.reverse(43.2, 2.35)
+    assert (hit["admin1_code"], hit["iso_3166_2"]) == ("FR.76", "FR-OCC")
+
+
+def test_philippine_province_carries_its_region(b):
+    # NE's units are provinces (Pampanga/Tarlac here); GeoNames' admin-1 are regions.
+    hit = b.reverse(15.3, 120.7)
+    assert (hit["admin1_code"], hit["iso_3166_2"]) == ("PH.03", "PH-03")   # Central Luzon
+
+
+def test_ile_de_france_polygon_is_the_union_of_its_departments(b):
+    idf = b.admin1_polygon("FR.11")
+    assert idf.contains(shapely.Point(PARIS[1], PARIS[0]))
+    assert idf.contains(shapely.Point(VERSAILLES[1], VERSAILLES[0]))
+    assert not idf.contains(shapely.Point(CARCASSONNE[1], CARCASSONNE[0]))
+    assert b.admin1_polygon("FR-IDF").equals(idf)
+    departments = [r for r in b.admin1_records() if r["gn_a1_code"] == "FR.11"]
+    assert len(departments) == 8
+    assert {r["iso_3166_2"] for r in departments} == {"FR-IDF"}
+
+
+def test_morocco_uses_the_2015_regions(b):
+    # Casablanca lies in Casablanca-Settat (MA.06, MA-06) since the 2015 reform;
+    # NE's pre-2015 "Grand Casablanca" carried MA.45, a code GeoNames no longer has.
+    hit = b.reverse(33.57, -7.59)
+    assert (hit["admin1_code"], hit["iso_3166_2"]) == ("MA.06", "MA-06")
+
+
+def test_ecuador_codes_follow_the_polygons_not_the_swapped_names(b):
+    # NE swaps the names (and ISO codes) of Napo and Tungurahua but not their GeoNames
+    # codes: Ambato, capital of Tungurahua, lies in EC.19; Tena, capital of Napo, in EC.23.
+    assert (b.reverse(-1.249, -78.617)["admin1_code"], b.reverse(-1.249, -78.617)["iso_3166_2"]) == ("EC.19", "EC-T")
+    assert (b.reverse(-0.996, -77.813)["admin1_code"], b.reverse(-0.996, -77.813)["iso_3166_2"]) == ("EC.23", "EC-N")
+
+
+def test_every_geonames_code_has_one_iso_code(b):
+    iso_by_code: dict[str, set] = {}
+    for r in b.admin1_records():
+        if r["gn_a1_code"]:
+            iso_by_code.setdefault(r["gn_a1_code"], set()).add(r["iso_3166_2"])
+    assert not {code: isos for code, isos in iso_by_code.items() if len(isos) > 1}

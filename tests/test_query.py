@@ -422,3 +422,30 @@ def test_cli_map_without_renderer(tmp_path, monkeypatch):
     result = run(["query", str(FIXTURE), "--map", str(tmp_path / "m.html")])
     assert result.exit_code == 1
     assert "--map needs mapper.render.render_map" in result.stderr
+
+
+@pytest.mark.parametrize("name, inside, outside", [
+    # GeoNames units that Natural Earth draws as several smaller units: the whole unit.
+    ("Île-de-France", [(48.85, 2.35), (48.80, 2.13)], [(43.21, 2.35)]),
+    ("England", [(51.5, -0.12), (53.48, -2.24)], [(55.95, -3.19)]),
+    ("Lombardy", [(45.46, 9.19), (45.70, 9.67)], [(45.07, 7.69)]),
+    # ... and the smaller units themselves, by their own names.
+    ("Kent", [(51.27, 0.52)], [(51.5, -0.12)]),
+    ("Bergamo", [(45.70, 9.67)], [(45.46, 9.19)]),
+])
+def test_regions_natural_earth_splits(name, inside, outside):
+    import shapely
+
+    region = resolve_region(name)
+    assert region.kind == "admin1"
+    for lat, lon in inside:
+        assert region.geometry.contains(shapely.Point(lon, lat)), (name, lat, lon)
+    for lat, lon in outside:
+        assert not region.geometry.contains(shapely.Point(lon, lat)), (name, lat, lon)
+
+
+def test_region_names_come_from_the_unit_not_its_parts():
+    assert resolve_region("FR.11").name == "Île-de-France"
+    # Natural Earth swaps these two names; the polygon holding Ambato is Tungurahua.
+    import shapely
+    assert resolve_region("Tungurahua").geometry.contains(shapely.Point(-78.62, -1.24))
