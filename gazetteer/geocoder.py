@@ -49,6 +49,14 @@ _KIND_BONUS = {0: 1.0, 1: 0.0, 2: -0.5, 3: -3.0}
 _FEATURE_BONUS = {"PCLI": 2.0, "PPLC": 1.0, "ADM1": 0.5, "PPLA": 0.7, "PPLA2": 0.3, "ADM2": 0.0}
 
 
+PHYSICAL_PRIOR = 5.5   # as much as a town of some 300,000
+
+
+def is_physical(c: Candidate) -> bool:
+    """A sea, river, mountain range, island or region (GeoNames classes H, T, L, V; not a continent)."""
+    return c.feature_class in ("H", "T", "L", "V") and c.feature_code != "CONT"
+
+
 def importances(pool: list[Candidate]) -> list[float]:
     """Prior plausibility of each candidate among those sharing its name, before any context."""
     towns_in_unit1 = {(o.country_code, o.admin1_code) for o in pool if o.feature_class == "P"}
@@ -58,6 +66,9 @@ def importances(pool: list[Candidate]) -> list[float]:
     for c in pool:
         score = (math.log10(1 + c.population) + _FEATURE_BONUS.get(c.feature_code, 0.0)
                  + _KIND_BONUS.get(c.name_kind, -1.0))
+        if is_physical(c):
+            # Seas, rivers and regions have no population; the shipped ones are well known.
+            score += PHYSICAL_PRIOR
         if c.feature_class == "A" and c.feature_code != "PCLI":
             # A unit's population is the sum of its places; and a town named like its unit is what
             # the bare name means (Kyiv, Mykolaiv, Kursk).

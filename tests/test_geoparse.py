@@ -183,3 +183,12 @@ def test_a_list_of_states_is_not_a_place_and_its_state(parsers):
     found = parse(parsers["spacy"], "Bee losses were reported in Georgia, Oklahoma, Pennsylvania, Wisconsin and California.")
     codes = {rm.mention.text: rm.place.feature_code for rm in found if rm.place}
     assert codes["Oklahoma"] == "ADM1" and codes["Pennsylvania"] == "ADM1"
+
+
+@pytest.mark.parametrize("mode", ["spacy", "gazetteer"])
+def test_seas_and_regions_are_places(parsers, mode):
+    text = "Drones flew over the Black Sea toward Crimea, while aid convoys crossed Darfur and the Sahel."
+    places = {rm.mention.text: rm.place for rm in parse(parsers[mode], text) if rm.place}
+    assert places["Black Sea"].feature_code == "SEA"
+    assert haversine_km(places["Black Sea"].lat, places["Black Sea"].lon, 43.4, 34.3) < 300
+    assert places["Darfur"].country_code == "SD" and places["Darfur"].feature_class == "L"

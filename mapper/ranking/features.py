@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from gazetteer.geocoder import importances
+from gazetteer.geocoder import importances, is_physical
 from gazetteer.index import Candidate
 from mapper.model import Mention
 
@@ -20,7 +20,7 @@ FEATURE_NAMES = (
     "unit_contains_namesake", "context", "focus", "apposition", "hint_match", "hint_mismatch",
     "label_gpe", "label_loc", "label_fac", "label_norp", "label_gaz", "country_named", "near_other_km",
     "log_candidates", "heuristic", "rank_by_pop", "is_only_country", "contains_apposed",
-    "dateline_town",
+    "dateline_town", "is_physical", "physical_loc",
 )
 
 
@@ -167,6 +167,7 @@ def candidate_features(c: Candidate, pool: list[Candidate], mention: Mention,
         float(code == "PCLI" and flags["countries"] == 1),
         float(c.geonameid in flags["contains_apposed"]),
         float(flags["dateline"] and c.feature_class == "P"),
+        float(is_physical(c)), float(is_physical(c) and mention.label == "LOC"),
     ]
 
 
