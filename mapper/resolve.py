@@ -27,6 +27,10 @@ APPOSITION_WEIGHT = 3.0
 # agency in parentheses, or, in capitals, nothing but the story itself.
 _DATELINE_TAIL = re.compile(r"\s*(?:\(|—|–|-)")
 _DATELINE_WINDOW = 200
+# What may stand between a place and the unit qualifying it: "Izium, Kharkiv region",
+# "Bakhmut (Donetsk)", "Monroe County in northeast Missouri".
+_QUALIFIER_GAP = re.compile(r"\s?(?:,|\(|in)\s?(?:(?:north|south)?(?:east|west)?(?:ern)?\s|(?:north|south)(?:ern)?\s|central\s)?",
+                            re.IGNORECASE)
 
 
 def place_from_candidate(c: Candidate) -> Place:
@@ -68,8 +72,7 @@ class Resolver:
         # The place written right after another ("Paris, Texas", "Izium, Kharkiv region") qualifies it.
         apposition: dict[int, int] = {}
         for i in range(len(mentions) - 1):
-            between = article.text[mentions[i].end:mentions[i + 1].start]
-            if between.strip() in (",", "(", "in") and len(between) <= 4:
+            if _QUALIFIER_GAP.fullmatch(article.text[mentions[i].end:mentions[i + 1].start]):
                 apposition[i] = i + 1
         # Pass 1: priors alone, with the countries the article names as context.
         countries = [p[0] for p in pools if p and p[0].feature_code == "PCLI"]

@@ -192,3 +192,9 @@ def test_seas_and_regions_are_places(parsers, mode):
     assert places["Black Sea"].feature_code == "SEA"
     assert haversine_km(places["Black Sea"].lat, places["Black Sea"].lon, 43.4, 34.3) < 300
     assert places["Darfur"].country_code == "SD" and places["Darfur"].feature_class == "L"
+
+
+def test_unit_after_in_with_a_direction_qualifies_the_place(parsers):
+    found = parse(parsers["spacy"], "The family bought a farm in Monroe County in northeast Missouri last spring.")
+    county = next(rm for rm in found if rm.mention.text == "Monroe County")
+    assert county.place.admin1 == "Missouri"
