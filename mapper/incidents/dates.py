@@ -13,6 +13,15 @@ or before the article date. A date after the article's is never returned as an e
 [('November 23', '2024-11-23')]
 >>> find_dates("on December 3", base)[0].date.isoformat()      # last year's, not a future date
 '2023-12-03'
+
+A range gives its first day, at day precision for one night and week precision up to seven days:
+
+>>> [(d.text, d.date.isoformat(), d.precision) for d in find_dates("on the night of 22–23 November", base)]
+[('22–23 November', '2024-11-22', 1)]
+>>> [(d.date.isoformat(), d.precision) for d in find_dates("between November 18 and 23", base)]
+[('2024-11-18', 2)]
+>>> [(d.date.isoformat(), d.precision) for d in find_dates("from Saturday to Monday", base)]
+[('2024-11-23', 2)]
 """
 from __future__ import annotations
 
@@ -35,7 +44,15 @@ _MONTH_NAMES = r"(?:January|February|March|April|May|June|July|August|September|
 _WEEKDAY_NAMES = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _ORD = r"(?:st|nd|rd|th)?"
 
+_RANGE_JOIN = r"\s*(?:–|—|-|to|and|into)\s*"
 _PATTERNS = [
+    # Ranges first, so that "22–23 November" is one expression and not the 23rd alone.
+    ("dmy_range", re.compile(r"\b(\d{1,2})" + _ORD + _RANGE_JOIN + r"(\d{1,2})" + _ORD + r"\s+(?:of\s+)?("
+                             + _MONTH_NAMES + r")(?:,?\s+(\d{4}))?\b")),
+    ("mdy_range", re.compile(r"\b(" + _MONTH_NAMES + r")\s+(\d{1,2})" + _ORD + _RANGE_JOIN + r"(\d{1,2})" + _ORD
+                             + r"(?:,?\s+(\d{4}))?\b(?!\s*(?:km|kilomet|miles|%))")),
+    ("weekday_range", re.compile(r"\b(" + _WEEKDAY_NAMES + r")(?:\s+(?:night|evening))?" + _RANGE_JOIN + r"("
+                                 + _WEEKDAY_NAMES + r")\b")),
     ("iso", re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")),
     ("dmy_num", re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b")),
     ("mdy", re.compile(r"\b(" + _MONTH_NAMES + r")\s+(\d{1,2})" + _ORD + r"(?:,?\s+(\d{4}))?\b(?!\s*(?:km|kilomet|miles|%))")),
@@ -91,8 +108,49 @@ def _month_num(name: str) -> int:
     return MONTHS[name.lower().rstrip(".")]
 
 
+def _span_precision(first: dt.date, last: dt.date) -> int:
+    """A night across two days is still one event day; up to a week is ACLED's week precision."""
+    days = (last - first).days
+    return 1 if days <= 1 else 2 if days <= 7 else 3
+
+
+def _range(first: dt.date | None, last: dt.date | None, base: dt.date | None):
+    """A date range as (its first day, precision, strict, future)."""
+    if first is None or last is None or last < first:
+        return None
+    if base is not None and first > base:
+        return (None, 1, False, True)
+    return (first, _span_precision(first, last), False, False)
+
+
+def _resolve_range(kind: str, m: re.Match, base: dt.date | None):
+    if kind == "weekday_range":
+        if base is None:
+            return None
+        first_wd, last_wd = WEEKDAYS[m.group(1).lower()], WEEKDAYS[m.group(2).lower()]
+        last = base - dt.timedelta(days=(base.weekday() - last_wd) % 7)
+        return _range(last - dt.timedelta(days=(last_wd - first_wd) % 7), last, base)
+    if kind == "dmy_range":
+        day1, day2, month_name, year = m.group(1), m.group(2), m.group(3), m.group(4)
+    else:
+        month_name, day1, day2, year = m.group(1), m.group(2), m.group(3), m.group(4)
+    month = _month_num(month_name)
+    if year:
+        return _range(_safe(int(year), month, int(day1)), _safe(int(year), month, int(day2)), base)
+    if base is None:
+        return None
+    last = _year_for(month, int(day2), base)
+    if last is None:
+        # the range runs past the article date: its first day may still be before it
+        first = _year_for(month, int(day1), base)
+        return (first, 1, False, False) if first else (None, 1, False, True)
+    return _range(_safe(last.year, month, int(day1)), last, base)
+
+
 def _resolve(kind: str, m: re.Match, base: dt.date | None) -> tuple[dt.date | None, int, bool, bool] | None:
     """(date, precision, strict, future) or None when the match is no date."""
+    if kind.endswith("_range"):
+        return _resolve_range(kind, m, base)
     if kind == "iso":
         d = _safe(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         return (d, 1, False, bool(base and d and d > base)) if d else None
