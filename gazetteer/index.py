@@ -134,8 +134,15 @@ class Gazetteer:
 
     def lookup(self, name: str, limit: int | None = None) -> list[Candidate]:
         """Candidates for a name, most likely first (real names, then importance)."""
-        found = prefer_places_over_their_units(sorted(self.candidates(name), key=rank_key))
-        return found[:limit] if limit else found
+        key = normalize_name(name)
+        if not key:
+            return []
+        found = self._ranked(key)
+        return list(found[:limit] if limit else found)
+
+    @lru_cache(maxsize=65536)
+    def _ranked(self, key: str) -> tuple[Candidate, ...]:
+        return tuple(prefer_places_over_their_units(sorted(self._cached_candidates(key), key=rank_key)))
 
     def has_name(self, name: str) -> bool:
         return bool(self.candidates(name))

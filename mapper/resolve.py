@@ -77,7 +77,13 @@ class Resolver:
         # Pass 1: priors alone, with the countries the article names as context.
         countries = [p[0] for p in pools if p and p[0].feature_code == "PCLI"]
         named = {c.country_code for c in countries}
-        priors = [importances(pool) if pool else [] for pool in pools]
+        by_pool: dict[tuple[int, ...], list[float]] = {}   # repeated names share one pool
+        priors = []
+        for pool in pools:
+            ids = tuple(c.geonameid for c in pool)
+            if ids not in by_pool:
+                by_pool[ids] = importances(pool) if pool else []
+            priors.append(by_pool[ids])
         first = [self._first_pick(pool, prior, named) if pool else None for pool, prior in zip(pools, priors)]
         # Focus: the countries the article's places are in, weighted by how often each is named.
         tally: Counter[str] = Counter(c.country_code for c in first if c is not None)

@@ -142,32 +142,32 @@ def containers_of(units: list[Candidate], places: list[Candidate]) -> list[Candi
     return [u for u in units if u.feature_class == "A" and any(contains(u, p) for p in places)]
 
 
-def candidate_features(c: Candidate, pool: list[Candidate], mention: Mention,
-                       evidence: ArticleEvidence, prior: float, ctx: float, near: float, app: float,
-                       pop_rank: int, flags: dict) -> list[float]:
-    """One row of FEATURE_NAMES for candidate ``c``; the pool-wide quantities come precomputed."""
+def candidate_features(c: Candidate, log_pop: float, evidence: ArticleEvidence, prior: float, ctx: float,
+                       near: float, app: float, pop_rank: int, flags: dict) -> list[float]:
+    """One row of FEATURE_NAMES for candidate ``c``; the pool-wide and mention-wide quantities
+    come precomputed in ``flags``."""
     code = c.feature_code
-    hint_codes = _HINT_CODES.get(mention.hint or "")
+    hint_codes = flags["hint_codes"]
+    officials = flags["official_ids"]
+    physical = is_physical(c)
     return [
-        math.log10(1 + c.population),
-        math.log10(1 + c.population) - flags["max_log_pop"],
+        log_pop, log_pop - flags["max_log_pop"],
         float(code == "PCLI"), float(code == "ADM1"), float(code == "ADM2"), float(c.feature_class == "P"),
         float(code == "PPLC"), float(code in ("PPLA", "PPLA2")), float(code == "CONT"),
         float(c.name_kind == 0), float(c.name_kind == 1), float(c.name_kind == 2), float(c.name_kind >= 3),
-        float(c.name_kind >= 1 and any(g != c.geonameid for g in flags["official_ids"])),
+        float(c.name_kind >= 1 and (len(officials) > 1 or (len(officials) == 1 and c.geonameid not in officials))),
         float(c.feature_class == "A" and code != "PCLI" and (
             (c.country_code, c.admin1_code) in flags["towns1"] if code == "ADM1"
             else (c.country_code, c.admin1_code, c.admin2_code) in flags["towns2"])),
         ctx, flags["focus"].get(c.country_code, 0.0), app,
         float(bool(hint_codes) and code in hint_codes), float(bool(hint_codes) and code not in hint_codes),
-        float(mention.label == "GPE"), float(mention.label == "LOC"), float(mention.label == "FAC"),
-        float(mention.label == "NORP"), float(mention.label == "GAZ"),
+        *flags["labels"],
         float(c.country_code in evidence.countries_named), near,
-        math.log10(1 + len(pool)), prior, 1.0 / (1 + pop_rank),
+        flags["log_candidates"], prior, 1.0 / (1 + pop_rank),
         float(code == "PCLI" and flags["countries"] == 1),
         float(c.geonameid in flags["contains_apposed"]),
         float(flags["dateline"] and c.feature_class == "P"),
-        float(is_physical(c)), float(is_physical(c) and mention.label == "LOC"),
+        float(physical), float(physical and flags["is_loc"]),
     ]
 
 
@@ -178,8 +178,8 @@ def pool_features(pool: list[Candidate], mention: Mention, context_scores: tuple
     """Feature rows for every candidate of one mention; ``context_scores`` from :func:`article_context`.
 
     ``appositives``: what the place written right after this one can be ("Paris" in "Paris, Mo.":
-    Missouri); ``focus``: the share of the article's other places in each country; ``contained_ids``: this mention's candidates that contain the place written right
-    before it ("Mo." in the same phrase: the id of Missouri); ``dateline``: the mention opens the
+    Missouri); ``focus``: the share of the article's other places in each country;
+    ``contained_ids``: this mention's candidates that contain the place written right before it ("Mo." in the same phrase: the id of Missouri); ``dateline``: the mention opens the
     story ("WASHINGTON (Reuters) -"), where news name the city filed from."""
     if not pool:
         return []
@@ -191,13 +191,17 @@ def pool_features(pool: list[Candidate], mention: Mention, context_scores: tuple
     rank = {k: r for r, k in enumerate(order)}
     flags = {
         "max_log_pop": max(log_pops),
-        "official_ids": [o.geonameid for o in pool if o.name_kind == 0],
+        "official_ids": {o.geonameid for o in pool if o.name_kind == 0},
         "towns1": {(o.country_code, o.admin1_code) for o in pool if o.feature_class == "P"},
         "towns2": {(o.country_code, o.admin1_code, o.admin2_code) for o in pool if o.feature_class == "P"},
         "countries": sum(o.feature_code == "PCLI" for o in pool),
         "contains_apposed": contained_ids,
         "dateline": dateline,
         "focus": focus,
+        "hint_codes": _HINT_CODES.get(mention.hint or ""),
+        "labels": [float(mention.label == label) for label in ("GPE", "LOC", "FAC", "NORP", "GAZ")],
+        "is_loc": mention.label == "LOC",
+        "log_candidates": math.log10(1 + len(pool)),
     }
-    return [candidate_features(c, pool, mention, evidence, priors[k], float(fit[k]), float(near[k]),
+    return [candidate_features(c, log_pops[k], evidence, priors[k], float(fit[k]), float(near[k]),
                                float(app[k]), rank[k], flags) for k, c in enumerate(pool)]
