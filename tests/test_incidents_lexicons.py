@@ -136,3 +136,16 @@ def test_validation_finds_problems(tmp_path, lex):
     problems = validate_lexicons(load_lexicons(tmp_path))
     assert any("Trebuchet" in p and "siege" in p for p in problems)
     assert any("Sling" in p and "classifies" in p for p in problems)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("A tank fired on the houses.", ["Tank"]),
+    ("A nitric acid tank was hit by artillery.", ["Artillery"]),
+    ("Strikes damaged sunflower oil tanks at the port.", []),
+    ("A tank of ammonia leaked after the blast.", []),
+    ("Two civilians were shot and killed at the checkpoint.", ["Small arms"]),
+    ("Five drones were shot down overnight.", ["Drone"]),
+    ("Use of incendiaries over the village was reported.", ["Incendiary munitions"]),
+])
+def test_words_around_a_weapon_term_can_make_it_something_else(lex, text, expected):
+    assert [w.name for _, _, w in lex.find_weapons(text)] == expected

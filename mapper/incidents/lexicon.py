@@ -76,6 +76,19 @@ class WeaponEntry:
     terms: tuple[str, ...]
     generic: bool = False
     air_defence: bool = False
+    # words right before / after a term that make it something else ("oil tank", "tank of acid")
+    not_after: frozenset[str] = frozenset()
+    not_before: frozenset[str] = frozenset()
+
+    def excluded(self, text: str, start: int, end: int) -> bool:
+        before = _WORD_BEFORE.search(text, 0, start) if self.not_after else None
+        after = _WORD_AFTER.match(text, end) if self.not_before else None
+        return bool((before and before.group(1).lower() in self.not_after)
+                    or (after and after.group(1).lower() in self.not_before))
+
+
+_WORD_BEFORE = re.compile(r"([A-Za-z]+)[\s\-]+$")
+_WORD_AFTER = re.compile(r"[\s\-]+([A-Za-z]+)")
 
 
 @dataclass(frozen=True)
@@ -269,7 +282,10 @@ class Lexicons:
         for s, e, name in hits:
             if out and s < out[-1][1]:
                 continue
-            out.append((s, e, self._weapon_by_name[name]))
+            entry = self._weapon_by_name[name]
+            if entry.excluded(text, s, e):
+                continue
+            out.append((s, e, entry))
         return out
 
     def weapon_for(self, surface: str) -> WeaponEntry | None:
@@ -322,7 +338,9 @@ def _build(raw: dict[str, dict[str, Any]]) -> Lexicons:
         try:
             weapons.append(WeaponEntry(name=item["name"], weapon_class=item["class"], terms=tuple(item["terms"]),
                                        generic=bool(item.get("generic", False)),
-                                       air_defence=bool(item.get("air_defence", False))))
+                                       air_defence=bool(item.get("air_defence", False)),
+                                       not_after=frozenset(w.lower() for w in item.get("not_after", ())),
+                                       not_before=frozenset(w.lower() for w in item.get("not_before", ()))))
         except (KeyError, TypeError) as exc:
             raise LexiconError(f"weapons.json: entry {i} needs name, class and terms ({exc})") from exc
     triggers = raw["triggers.json"]
