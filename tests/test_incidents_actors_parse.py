@@ -89,3 +89,15 @@ def test_parse_roles_directly(extract):
     assert agent[:3] == ("actor", "military", "RU")
     assert patient[:2] == ("actor", "civilians")
     assert text[patient[3]:patient[4]] == "a pensioner"
+
+
+def test_they_as_subject_is_the_last_attacker(extract):
+    found = extract("Russian forces shelled Kupiansk on Monday, killing two civilians. "
+                    "They also struck Vovchansk with glide bombs on Tuesday, local officials said.")
+    by_place = {i.location: i for i in found}
+    assert by_place["Vovchansk"].actor1 == RU
+
+
+def test_they_with_no_earlier_attacker_names_nobody(extract):
+    found = extract("They struck Vovchansk with glide bombs on Tuesday, local officials said.")
+    assert [i.actor1 for i in found] == [""]

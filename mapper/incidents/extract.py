@@ -101,6 +101,8 @@ class _Candidate:
     injured: int | None
     actor1: str = ""
     actor2: str = ""
+    state_actor: bool | None = None
+    actor1_country: str | None = None
     target: str = ""
     conflicts: list[str] = field(default_factory=list)
     attached: bool = False
@@ -711,6 +713,7 @@ class Extractor:
         candidates: list[_Candidate] = []
         last_date: tuple[dt.date, int] | None = None
         previous_where: Where | None = None
+        previous_actor: tuple[str, bool | None, str | None] | None = None
         for st in statements:
             event_dates = self._event_dates(st.text, st.dates, st.sdoc)
             cues, aggregate = st.usable, st.aggregate
@@ -721,9 +724,11 @@ class Extractor:
                 continue
             for part, part_dates in self._clauses(st, event_dates):
                 cand = self._candidate(article, part, part.usable, aggregate, part_dates, last_date, previous_where,
-                                       resolved, unknown, dateline, dateline_span, article_ctx)
+                                       resolved, unknown, dateline, dateline_span, article_ctx, previous_actor)
                 if cand is None:
                     continue
+                if cand.actor1:
+                    previous_actor = (cand.actor1, cand.state_actor, cand.actor1_country)
                 if cand.date_source == "explicit" and cand.date is not None:
                     last_date = (cand.date, cand.time_precision)
                 if cand.own_place and cand.where is not None and not cand.aggregate and cand.where.level >= REGION:
@@ -837,6 +842,8 @@ class Extractor:
             return False
         mentions = st.actor_mentions = self.actors.find(st.text, st.terms)
         armed = [a for a in mentions if self.actors.role(a.kind) == "armed"]
+        if not armed and self._back_reference.search(st.text):
+            return True           # "They also struck...": the parse finds the pronoun subject
         if any(a.country for a in armed):
             # "struck a Russian air-defence battery": a country's forces named by what was hit
             st.target_mentions = self.actors.targets(st.text, st.terms)
@@ -864,6 +871,9 @@ class Extractor:
     # cues whose subject is not an attacker ("Ukraine and Russia signed an agreement", "air defence intercepted")
     _NO_ROLE_CUES = frozenset({"agreement", "base", "transfer", "other_development", "interception"})
     _PRONOUNS = frozenset({"it", "they", "he", "she", "we", "this", "that", "which", "who", "its", "their"})
+    # subjects that point back at the last statement's attacker ("we" is the speaker, "it" the weapon)
+    _BACK_REFERENCES = frozenset({"they"})
+    _back_reference = re.compile(r"\b[Tt]hey\b")
 
     def _np_country(self, tok, depth: int = 0) -> str | None:
         """The country a noun phrase names or qualifies: "Ukraine", "Russian drone", "troops of Russia"."""
@@ -929,9 +939,12 @@ class Extractor:
                 tok = tok.head
             if agent is None:
                 subj = self._subject(tok)
-                if subj is not None:
+                if subj is not None and subj.lower_ in self._BACK_REFERENCES:
+                    agent = ("previous",)      # "They also struck...": whoever acted last
+                elif subj is not None:
                     agent = self._np_role(subj, off, actor_mentions, targets, True)
-                    if agent is not None and (agent[0] != "actor" or self.actors.role(agent[1]) != "armed"):
+                    if agent is not None and agent[0] != "previous" and (
+                            agent[0] != "actor" or self.actors.role(agent[1]) != "armed"):
                         agent = None
             if patient is None:
                 for dep in ("dobj", "nsubjpass"):
@@ -974,7 +987,8 @@ class Extractor:
         return None
 
     def _candidate(self, article, st: _Statement, cues, aggregate, event_dates, last_date, previous_where,
-                   resolved, unknown, dateline, dateline_span, article_ctx) -> _Candidate | None:
+                   resolved, unknown, dateline, dateline_span, article_ctx,
+                   previous_actor=None) -> _Candidate | None:
         stext = st.text
         weapons, weapon_hits = self._weapons(stext, st.terms)
         weapon_classes = {w.weapon_class for w in weapons}
@@ -1026,8 +1040,9 @@ class Extractor:
         if typing_probe is None:
             return None
         parsed = self._parse_roles(st, cues, actor_mentions, targets) if st.sdoc is not None else None
-        actor1, actor2, state_actor, civilian_target, target = self._actors(
-            stext, anchor, actor_mentions, targets, pcands, where, typing_probe, cues, st.start, parsed)
+        actor1, actor2, state_actor, civilian_target, target, actor1_country = self._actors(
+            stext, anchor, actor_mentions, targets, pcands, where, typing_probe, cues, st.start, parsed,
+            previous_actor)
         typing = classify(cues, weapon_classes, state_actor=state_actor, civilian_target=civilian_target)
         if typing is None:
             return None
@@ -1095,6 +1110,7 @@ class Extractor:
             aggregate=aggregate or bool(self.lex.aggregate and self.lex.aggregate.search(stext)),
             date=date, date_source=source, time_precision=precision if date else 3, where=where, own_place=own,
             weapons=weapons, counts=counts, fatalities=fatalities, injured=injured, actor1=actor1, actor2=actor2,
+            state_actor=state_actor, actor1_country=actor1_country,
             target=target, conflicts=conflicts, attached=attached)
         cand.notes_score = _information(cand)
         return cand
@@ -1193,7 +1209,7 @@ class Extractor:
         return replace(where, source="inherited", notes=[])
 
     def _actors(self, stext, anchor, actor_mentions, targets, pcands, where, typing_probe, cues=(), st_start=0,
-                parsed=None):
+                parsed=None, previous_actor=None):
         actor1 = actor2 = ""
         state_actor = None
         civilian_target = False
@@ -1203,6 +1219,10 @@ class Extractor:
         agent, patient = parsed or (None, None)
         patient_target = None
         patient_span = None
+        if agent is not None and agent[0] == "previous":
+            if previous_actor is not None:
+                actor1, state_actor, a1_country = previous_actor
+            agent = None
         if agent is not None:
             _, kind, cc = agent[:3]
             if not cc and kind in ("police", "militants", "rioters"):
@@ -1328,7 +1348,7 @@ class Extractor:
         if typing_probe.event_type == "Battles" and not actor2 and a1_country and loc_cc and loc_cc != a1_country \
                 and state_actor:
             actor2 = self.actors.name_for("military", loc_cc)          # fighting on the other side's ground
-        return actor1, actor2, state_actor, civilian_target, target
+        return actor1, actor2, state_actor, civilian_target, target, a1_country
 
     def _target_phrase(self, stext: str, tgt) -> str:
         start, end = tgt.start, tgt.end
