@@ -19,11 +19,13 @@ class Geoparser:
     def __init__(self, gazetteer=None, use_spacy: bool = True):
         from mapper.gazetteer_access import open_gazetteer
         from mapper.recognize import Recognizer
-        from mapper.resolve import Resolver
+        from mapper.resolve import MAX_REFINE_PASSES, Resolver
 
         self.gazetteer = gazetteer or open_gazetteer()
         self.recognizer = Recognizer(self.gazetteer, use_spacy=use_spacy)
-        self.resolver = Resolver(self.gazetteer)
+        # The gazetteer-only path is the fast one: it skips the passes that re-read each name
+        # against the others' final places (a quarter of its time, a point of accuracy).
+        self.resolver = Resolver(self.gazetteer, refine=MAX_REFINE_PASSES if self.uses_spacy else 0)
 
     @property
     def uses_spacy(self) -> bool:

@@ -52,7 +52,7 @@ def _dotted_abbreviations() -> frozenset[str]:
     return frozenset(normalize_name(a) for a, _ in iter_abbreviations() if a.endswith(".") and "." not in a[:-1])
 
 
-_DOTTED = _dotted_abbreviations()
+DOTTED_ABBREVIATIONS = _dotted_abbreviations()
 _SENTENCE_END = re.compile(r"[.!?:;\"“”]\s*$|^\s*$|\n\s*$")
 
 
@@ -138,8 +138,12 @@ class Recognizer:
         found: list[Mention] = []
         # Only runs of capitalised words (with connectors and unit words inside) can be names;
         # lowercase prose is skipped by the regex engine, not by Python.
+        first_words = self.first_words
         for run in _CAPITALISED_RUN.finditer(text):
-            tokens = self._tokens(run.group(0), run.start())
+            word = run.group(0)
+            if word.isalpha() and word.isascii() and word.lower() not in first_words:
+                continue        # most runs are one plain word that starts no name
+            tokens = self._tokens(word, run.start())
             n = len(tokens)
             norms = [_normalize_token(t.text) for t in tokens]
             i = 0
@@ -331,7 +335,7 @@ def _names_something_else(text: str, mention: Mention) -> bool:
     or an abbreviation written without its dot ("Mass graves" is not Massachusetts)."""
     key = normalize_name(mention.text)
     dotted = mention.text.endswith(".") or text[mention.end:mention.end + 1] == "."
-    if key in _DOTTED and not dotted and not mention.text.isupper():
+    if key in DOTTED_ABBREVIATIONS and not dotted and not mention.text.isupper():
         return True
     return key in _DISEASES or bool(_NOT_A_PLACE_AFTER.match(text[mention.end:mention.end + 16]))
 

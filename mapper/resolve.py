@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 
 from gazetteer.admin_names import strip_type_words
 from gazetteer.geocoder import context_fit, importances
 from gazetteer.index import Candidate, Gazetteer
 from gazetteer.normalize import normalize_name
 from mapper.model import Article, Mention, Place, ResolvedMention
+from mapper.recognize import DOTTED_ABBREVIATIONS
 from mapper.ranking.features import ArticleEvidence, article_context, containers_of, pool_features
 
 __all__ = ["Resolver", "place_from_candidate"]
@@ -41,14 +43,36 @@ def place_from_candidate(c: Candidate) -> Place:
                  admin2=c.admin2, population=c.population)
 
 
+def _region_of(c: Candidate) -> tuple[str, str] | None:
+    """The admin-1 unit a place lies in (or is); None for countries and places without one."""
+    return (c.country_code, c.admin1_code) if c.admin1_code and c.feature_code != "PCLI" else None
+
+
+class _Explain(dict):
+    """Placeholder for a choice's score components: the feature row they are read from."""
+
+    def __init__(self, row):
+        super().__init__()
+        self.row = row
+
+
+def _same_place(a: ResolvedMention, b: ResolvedMention) -> bool:
+    return (a.place.geonameid if a.place else None) == (b.place.geonameid if b.place else None)
+
+
+# Passes over an article after the first; most settle after one.
+MAX_REFINE_PASSES = 3
+
+
 class Resolver:
-    def __init__(self, gazetteer: Gazetteer, ranker="default"):
+    def __init__(self, gazetteer: Gazetteer, ranker="default", refine: int = MAX_REFINE_PASSES):
         from mapper.ranking.model import default_ranker
 
         self.gazetteer = gazetteer
         self.demonyms = gazetteer.demonym_countries()
         # A trained linear ranker when one is shipped; the hand-set heuristic otherwise.
         self.ranker = default_ranker() if ranker == "default" else ranker
+        self.refine = refine
 
     def candidates(self, mention: Mention) -> list[Candidate]:
         surface = mention.text
@@ -61,6 +85,10 @@ class Resolver:
             stem = strip_type_words(surface)
             if stem != surface:
                 found = self.gazetteer.lookup(stem, limit=60)
+        if surface.endswith(".") and key in DOTTED_ABBREVIATIONS:
+            # "Mo." written with its dot is the state's abbreviation, not a town that folds alike
+            units = [c for c in found if c.feature_code in ("ADM1", "PCLI")]
+            found = units or found
         codes = _HINT_CODES.get(mention.hint or "")
         if codes:
             preferred = [c for c in found if c.feature_code in codes]
@@ -68,7 +96,8 @@ class Resolver:
                 found = preferred
         return found
 
-    def _evidence(self, article: Article, mentions: list[Mention], pools: list[list[Candidate]]):
+    def _evidence(self, article: Article, mentions: list[Mention], pools: list[list[Candidate]],
+                  first: list[Candidate | None] | None = None, priors: list[list[float]] | None = None):
         # The place written right after another ("Paris, Texas", "Izium, Kharkiv region") qualifies it.
         apposition: dict[int, int] = {}
         for i in range(len(mentions) - 1):
@@ -77,14 +106,16 @@ class Resolver:
         # Pass 1: priors alone, with the countries the article names as context.
         countries = [p[0] for p in pools if p and p[0].feature_code == "PCLI"]
         named = {c.country_code for c in countries}
-        by_pool: dict[tuple[int, ...], list[float]] = {}   # repeated names share one pool
-        priors = []
-        for pool in pools:
-            ids = tuple(c.geonameid for c in pool)
-            if ids not in by_pool:
-                by_pool[ids] = importances(pool) if pool else []
-            priors.append(by_pool[ids])
-        first = [self._first_pick(pool, prior, named) if pool else None for pool, prior in zip(pools, priors)]
+        if priors is None:
+            by_pool: dict[tuple[int, ...], list[float]] = {}   # repeated names share one pool
+            priors = []
+            for pool in pools:
+                ids = tuple(c.geonameid for c in pool)
+                if ids not in by_pool:
+                    by_pool[ids] = importances(pool) if pool else []
+                priors.append(by_pool[ids])
+        if first is None:
+            first = [self._first_pick(pool, prior, named) if pool else None for pool, prior in zip(pools, priors)]
         # Focus: the countries the article's places are in, weighted by how often each is named.
         tally: Counter[str] = Counter(c.country_code for c in first if c is not None)
         total = sum(tally.values())
@@ -92,6 +123,9 @@ class Resolver:
         evidence = ArticleEvidence(context=[c for c in first if c is not None], focus=focus,
                                    countries_named={c.country_code for c in countries}, priors=priors)
         evidence.focus_without = self._focus_without(mentions, first, tally)
+        region = _region_of
+        regions = Counter(region(c) for c in first if c is not None and region(c))
+        evidence.region_focus_without = self._focus_without(mentions, first, regions, region)
         # "Georgia, Oklahoma, Pennsylvania": peers in a list, not a place and the unit holding it.
         for i, j in list(apposition.items()):
             unit = first[j]
@@ -108,18 +142,21 @@ class Resolver:
         return apposition, first, evidence
 
     @staticmethod
-    def _focus_without(mentions: list[Mention], first: list[Candidate | None], tally: Counter) -> dict[str, dict]:
-        """Per name: the article's focus counted over its other names only. A lone "Lyman" must
-        not count as evidence for its own first guess."""
+    def _focus_without(mentions: list[Mention], first: list[Candidate | None], tally: Counter,
+                       unit=lambda c: c.country_code) -> dict[str, dict]:
+        """Per name: the article's focus (the share of its places in each country, or in each
+        ``unit``) counted over its other names only. A lone "Lyman" must not count as evidence
+        for its own first guess."""
         own: dict[str, Counter] = {}
         for m, c in zip(mentions, first):
-            if c is not None:
-                own.setdefault(normalize_name(m.text), Counter())[c.country_code] += 1
+            u = unit(c) if c is not None else None
+            if u:
+                own.setdefault(normalize_name(m.text), Counter())[u] += 1
+        everything = sum(tally.values())
         out = {}
         for key, mine in own.items():
-            rest = tally - mine
-            total = sum(rest.values())
-            out[key] = {cc: n / total for cc, n in rest.items()} if total else {}
+            total = everything - sum(mine.values())
+            out[key] = {k: (n - mine.get(k, 0)) / total for k, n in tally.items() if n > mine.get(k, 0)} if total else {}
         return out
 
     @staticmethod
@@ -161,19 +198,53 @@ class Resolver:
         if not pool:
             return []
         contained = frozenset(c.geonameid for c in evidence.containers.get(i, ()))
-        focus = evidence.focus_without.get(normalize_name(mention.text), {})
-        return pool_features(pool, mention, context_scores[i], evidence, focus,
+        key = normalize_name(mention.text)
+        focus = evidence.focus_without.get(key, {})
+        region_focus = evidence.region_focus_without.get(key, {})
+        return pool_features(pool, mention, context_scores[i], evidence, focus, region_focus,
                              self._appositives(i, first, evidence, apposition), evidence.priors[i], contained,
                              dateline=i in evidence.datelines)
 
     def resolve(self, article: Article, mentions: list[Mention]) -> list[ResolvedMention]:
         pools = [self.candidates(m) for m in mentions]
-        apposition, first, evidence = self._evidence(article, mentions, pools)
         keys = [normalize_name(m.text) for m in mentions]
+        apposition, first, evidence = self._evidence(article, mentions, pools)
+        out = self._rank_pass(mentions, pools, keys, apposition, first, evidence)
+        # Then read every name again against what the others were resolved to instead of their
+        # first guesses (one "Monroe County" guessed in the wrong state misleads the rest), until
+        # the choices settle.
+        passes = self.refine if self.ranker is not None and len(set(keys)) > 1 else 0
+        used = first
+        for _ in range(passes):
+            picks = [self._candidate_of(rm, pool) for rm, pool in zip(out, pools)]
+            if all((a.geonameid if a else None) == (b.geonameid if b else None) for a, b in zip(picks, used)):
+                break        # read against the same places again, every name would come out the same
+            used = picks
+            apposition, _, evidence = self._evidence(article, mentions, pools, first=picks, priors=evidence.priors)
+            again = self._rank_pass(mentions, pools, keys, apposition, picks, evidence, previous=out)
+            settled = all(_same_place(a, b) for a, b in zip(out, again))
+            out = again
+            if settled:
+                break
+        return [replace(rm, components=self.ranker.contributions(rm.components.row))
+                if isinstance(rm.components, _Explain) else rm for rm in out]
+
+    @staticmethod
+    def _candidate_of(rm: ResolvedMention, pool: list[Candidate]) -> Candidate | None:
+        if rm.place is None:
+            return None
+        return next((c for c in pool if c.geonameid == rm.place.geonameid), None)
+
+    def _rank_pass(self, mentions, pools, keys, apposition, first, evidence,
+                   previous: list[ResolvedMention] | None = None) -> list[ResolvedMention]:
+        """Rank every mention's candidates once; on a later pass (``previous``), a mention with a
+        single candidate keeps what it had: nothing the others say can change it."""
         # One representative per repeated name decides for all its repeats.
         wanted, seen_keys = [], set()
         for i, pool in enumerate(pools):
             signature = (keys[i], mentions[i].hint, mentions[i].label)
+            if previous is not None and len(pool) == 1:
+                continue
             if pool and (signature not in seen_keys or i in apposition or i in evidence.containers):
                 wanted.append(i)
                 seen_keys.add(signature)
@@ -184,6 +255,10 @@ class Resolver:
         for i, (mention, pool) in enumerate(zip(mentions, pools)):
             if not pool:
                 out.append(ResolvedMention(mention, None, 0.0, {}, ()))
+                continue
+            if previous is not None and len(pool) == 1:
+                out.append(previous[i])
+                names_seen.setdefault(keys[i], pool[0])
                 continue
             # Repeated mentions of one name in an article mean one place: decide it once.
             repeat = decided.get((keys[i], mention.hint, mention.label))
@@ -196,7 +271,7 @@ class Resolver:
                 ranked = sorted(((float(sc), c, x) for sc, c, x in zip(scores, pool, rows)),
                                 key=lambda t: (-t[0], -t[1].population, t[1].geonameid))
                 score, best, x = ranked[0]
-                components = self.ranker.contributions(x)
+                components = _Explain(x)       # worked out once the passes have settled
             else:
                 ranked = [(s, c, comp) for s, c, comp in self._heuristic_rank(
                     pool, [c for j, c in enumerate(first) if c is not None and j != i], evidence.focus,

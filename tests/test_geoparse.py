@@ -198,3 +198,20 @@ def test_unit_after_in_with_a_direction_qualifies_the_place(parsers):
     found = parse(parsers["spacy"], "The family bought a farm in Monroe County in northeast Missouri last spring.")
     county = next(rm for rm in found if rm.mention.text == "Monroe County")
     assert county.place.admin1 == "Missouri"
+
+
+def test_names_are_read_again_against_the_others_final_places(gazetteer):
+    # Read against first guesses, "Monroe County" lands in another state; once "Missouri" and
+    # its towns are placed, the Missouri county fits the article better.
+    from mapper.resolve import Resolver
+
+    text = ("PARIS, Mo. — The crash happened in Monroe County on a highway north of Paris. "
+            "Troopers from Missouri took the driver to a hospital in Columbia.")
+    parser = Geoparser(gazetteer, use_spacy=True)
+    mentions = parser.recognizer.mentions(Article(id="t", text=text))
+    once = Resolver(gazetteer, refine=0).resolve(Article(id="t", text=text), mentions)
+    settled = Resolver(gazetteer).resolve(Article(id="t", text=text), mentions)
+    county = next(rm for rm in settled if rm.mention.text == "Monroe County")
+    assert county.place.admin1 == "Missouri"
+    assert all(rm.components for rm in settled if rm.place)      # explanations survive the passes
+    assert len(once) == len(settled)

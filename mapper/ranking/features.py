@@ -20,7 +20,7 @@ FEATURE_NAMES = (
     "unit_contains_namesake", "context", "focus", "apposition", "hint_match", "hint_mismatch",
     "label_gpe", "label_loc", "label_fac", "label_norp", "label_gaz", "country_named", "near_other_km",
     "log_candidates", "heuristic", "rank_by_pop", "is_only_country", "contains_apposed",
-    "dateline_town", "is_physical", "physical_loc",
+    "dateline_town", "is_physical", "physical_loc", "region_focus",
 )
 
 
@@ -36,6 +36,7 @@ class ArticleEvidence:
     containers: dict[int, list[Candidate]] = field(default_factory=dict)
     datelines: set[int] = field(default_factory=set)   # mentions that open the story as its dateline
     focus_without: dict[str, dict[str, float]] = field(default_factory=dict)   # per name, leave-it-out focus
+    region_focus_without: dict[str, dict[tuple, float]] = field(default_factory=dict)   # same, per admin-1 unit
 
 
 _HINT_CODES = {"admin1": {"ADM1"}, "admin2": {"ADM2"}, "country": {"PCLI"}}
@@ -168,17 +169,20 @@ def candidate_features(c: Candidate, log_pop: float, evidence: ArticleEvidence, 
         float(c.geonameid in flags["contains_apposed"]),
         float(flags["dateline"] and c.feature_class == "P"),
         float(physical), float(physical and flags["is_loc"]),
+        flags["region_focus"].get((c.country_code, c.admin1_code), 0.0) if c.admin1_code and code != "PCLI" else 0.0,
     ]
 
 
 def pool_features(pool: list[Candidate], mention: Mention, context_scores: tuple[np.ndarray, np.ndarray],
-                  evidence: ArticleEvidence, focus: dict[str, float], appositives: list[Candidate],
+                  evidence: ArticleEvidence, focus: dict[str, float], region_focus: dict[tuple, float],
+                  appositives: list[Candidate],
                   priors: list[float] | None = None, contained_ids: frozenset[int] = frozenset(),
                   dateline: bool = False) -> list[list[float]]:
     """Feature rows for every candidate of one mention; ``context_scores`` from :func:`article_context`.
 
     ``appositives``: what the place written right after this one can be ("Paris" in "Paris, Mo.":
-    Missouri); ``focus``: the share of the article's other places in each country;
+    Missouri); ``focus``: the share of the article's other places in each country (``region_focus``:
+    in each admin-1 unit);
     ``contained_ids``: this mention's candidates that contain the place written right before it ("Mo." in the same phrase: the id of Missouri); ``dateline``: the mention opens the
     story ("WASHINGTON (Reuters) -"), where news name the city filed from."""
     if not pool:
@@ -198,6 +202,7 @@ def pool_features(pool: list[Candidate], mention: Mention, context_scores: tuple
         "contains_apposed": contained_ids,
         "dateline": dateline,
         "focus": focus,
+        "region_focus": region_focus,
         "hint_codes": _HINT_CODES.get(mention.hint or ""),
         "labels": [float(mention.label == label) for label in ("GPE", "LOC", "FAC", "NORP", "GAZ")],
         "is_loc": mention.label == "LOC",

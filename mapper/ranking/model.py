@@ -1,7 +1,6 @@
 """A linear candidate ranker read from a small JSON file (no scikit-learn needed at run time)."""
 from __future__ import annotations
 
-import heapq
 import json
 from functools import lru_cache
 from pathlib import Path
@@ -31,9 +30,9 @@ class LinearRanker:
 
     def contributions(self, features: list[float], top: int = 4) -> dict[str, float]:
         """The features that moved this score most, for explanations."""
-        parts = heapq.nlargest(top, ((n, w * x) for n, w, x in zip(self.names, self.weights, features) if x),
-                               key=lambda t: abs(t[1]))
-        return {n: round(v, 3) for n, v in parts}
+        parts = sorted(((n, w * x) for n, w, x in zip(self.names, self.weights, features) if x),
+                       key=lambda t: -abs(t[1]))
+        return {n: round(v, 3) for n, v in parts[:top]}
 
     @classmethod
     def load(cls, path: str | Path = DEFAULT_MODEL) -> "LinearRanker":
