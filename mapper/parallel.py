@@ -67,14 +67,21 @@ def _run(articles: Iterable[Article], jobs: int, initializer, initargs, work) ->
 
 
 def extract_in_parallel(articles: Iterable[Article], jobs: int, use_spacy: bool = True,
-                        default_country: str | None = None) -> Iterator[tuple[Article, list[Incident]]]:
+                        default_country: str | None = None, report=None) -> Iterator[tuple[Article, list[Incident]]]:
     """Like :func:`mapper.incidents.extract_many`, over ``jobs`` processes."""
     if jobs <= 1:
         from mapper.incidents import extract_many
 
-        yield from extract_many(articles, use_spacy=use_spacy, default_country=default_country)
+        yield from extract_many(articles, use_spacy=use_spacy, default_country=default_country, report=report)
         return
-    yield from _run(articles, jobs, _init_extractor, (use_spacy, default_country), _extract_batch)
+    stream = _run(articles, jobs, _init_extractor, (use_spacy, default_country), _extract_batch)
+    from mapper.incidents.feed import AUTO, settle
+
+    if (default_country or "").lower() == AUTO:
+        from mapper.gazetteer_access import open_gazetteer
+
+        stream = settle(stream, open_gazetteer(), report)
+    yield from stream
 
 
 def geoparse_in_parallel(articles: Iterable[Article], jobs: int,

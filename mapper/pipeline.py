@@ -19,12 +19,13 @@ __all__ = ["RunResult", "extract_from_paths", "run"]
 class RunResult:
     incidents: list[Incident] = field(default_factory=list)
     articles: int = 0
+    feed: object = None         # mapper.incidents.feed.FeedReport: what became of unplaced incidents
     errors: list[str] = field(default_factory=list)
     outputs: dict[str, Path] = field(default_factory=dict)
 
 
 def extract_from_paths(inputs: Iterable[str], use_spacy: bool = True, result: RunResult | None = None,
-                       default_country: str | None = None, jobs: int = 1) -> RunResult:
+                       default_country: str | None = "auto", jobs: int = 1) -> RunResult:
     """Read every article and extract its incidents; bad articles are recorded, not fatal."""
     from mapper.parallel import extract_in_parallel
 
@@ -36,7 +37,11 @@ def extract_from_paths(inputs: Iterable[str], use_spacy: bool = True, result: Ru
             result.errors.append(str(item))
         else:
             good.append(item)
-    for article, incidents in extract_in_parallel(good, jobs, use_spacy=use_spacy, default_country=default_country):
+    from mapper.incidents.feed import FeedReport
+
+    result.feed = FeedReport()
+    for article, incidents in extract_in_parallel(good, jobs, use_spacy=use_spacy, default_country=default_country,
+                                                  report=result.feed):
         result.articles += 1
         result.incidents.extend(incidents)
     return result
@@ -44,7 +49,7 @@ def extract_from_paths(inputs: Iterable[str], use_spacy: bool = True, result: Ru
 
 def run(inputs: Iterable[str], out_dir: str | Path = "outputs", *, use_spacy: bool = True, title: str | None = None,
         heatmap: bool = False, choropleth: bool = False, overwrite: bool = True,
-        default_country: str | None = None, jobs: int = 1) -> RunResult:
+        default_country: str | None = "auto", jobs: int = 1) -> RunResult:
     """Articles to ``incidents.geojson`` and ``incidents.html`` in ``out_dir``."""
     from mapper.export import write_incidents
     from mapper.features import incidents_to_geodataframe

@@ -18,6 +18,7 @@ from mapper import evaluate as ev
 from mapper.cli import cli
 from mapper.cli import eval_cmd
 from mapper.errors import MapperError
+from mapper.incidents.feed import FeedReport
 from mapper.model import Article, Incident, Mention, Place, ResolvedMention
 
 DATA = Path(__file__).parent / "data"
@@ -460,7 +461,7 @@ def fakes(monkeypatch):
 
     monkeypatch.setattr(eval_cmd, "resolve_geocoder", lambda *a, **k: geocode_answers.get)
     monkeypatch.setattr(eval_cmd, "resolve_geoparser", resolve_geoparser)
-    monkeypatch.setattr(eval_cmd, "resolve_extractor", lambda: fake_extractor)
+    monkeypatch.setattr(eval_cmd, "batch_extractor", lambda records, country: (fake_extractor, FeedReport()))
     return calls
 
 

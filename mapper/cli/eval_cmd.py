@@ -15,6 +15,7 @@ import time
 import click
 
 from mapper.cli.errors import cli_errors
+from mapper.cli.options import country_option
 
 log = logging.getLogger(__name__)
 
@@ -61,16 +62,18 @@ def resolve_geoparser(use_spacy: bool = True):
     return geoparse_fn
 
 
-def resolve_extractor(default_country: str | None = None):
-    """``extract_fn(article) -> list[Incident]`` (mapper.incidents)."""
+def batch_extractor(records, default_country: str | None = "auto"):
+    """``(extract_fn, report)``: the whole set extracted as one batch, as ``mapper extract`` reads a
+    feed (so the feed's country is decided over all of it); ``extract_fn(article)`` answers from it."""
     try:
-        from mapper.incidents import extract_incidents
-        from mapper.incidents.extract import _extractor
+        from mapper.incidents import extract_many
+        from mapper.incidents.feed import FeedReport
     except ImportError as exc:
         raise _missing("the incident extractor (mapper.incidents)", exc) from exc
-    if default_country:
-        return _extractor(True, default_country).extract
-    return extract_incidents
+    report = FeedReport()
+    found = {(article.id, article.text): incidents for article, incidents in
+             extract_many([r.article() for r in records], default_country=default_country, report=report)}
+    return (lambda article: found.get((article.id, article.text), [])), report
 
 
 # ----------------------------------------------------------------- shared options and output
@@ -167,8 +170,7 @@ def geoparse_cmd(corpus, no_spacy, limit, as_json, indent, errors_path, overwrit
 
 @eval_group.command("incidents")
 @click.argument("incident_set", metavar="SET", type=_CORPUS)
-@click.option("--country", "default_country", default=None, metavar="ISO2",
-              help="The country the set is about: incidents whose text names no place go to its point.")
+@country_option
 @_common
 def incidents_cmd(incident_set, default_country, limit, as_json, indent, errors_path, overwrite):
     """Extract incidents from each record ("location. text"); distance of the nearest to the truth,
@@ -178,8 +180,10 @@ def incidents_cmd(incident_set, default_country, limit, as_json, indent, errors_
     started = time.perf_counter()
     with cli_errors():
         _check_errors_path(errors_path, overwrite)
-        records = read_incident_set(incident_set, limit=limit)
-        result = evaluate_incidents(records, resolve_extractor(default_country) if default_country
-                                    else resolve_extractor())
+        records = list(read_incident_set(incident_set, limit=limit))
+        extract_fn, report = batch_extractor(records, default_country)
+        result = evaluate_incidents(records, extract_fn)
+        if report.message():
+            click.echo(report.message(), err=True)
         _emit("incidents", incident_set, result, as_json=as_json, indent=indent, errors_path=errors_path,
               overwrite=overwrite, started=started)

@@ -11,6 +11,7 @@ import json
 import click
 
 from mapper.cli.errors import cli_errors
+from mapper.cli.options import country_option
 
 FORMATS = ("geojson", "jsonl", "csv")
 
@@ -45,9 +46,7 @@ def _write_text(text: str, output: str | None, overwrite: bool) -> None:
 @click.option("--overwrite", is_flag=True, help="Replace an existing output file.")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
               help="Worker processes for the language stages (0: one per core).")
-@click.option("--country", "default_country", default=None, metavar="ISO2",
-              help="The country the articles are about: incidents whose text names no place go to its point "
-                   "(geo_precision 3) instead of being dropped.")
+@country_option
 @click.pass_context
 def extract(ctx, articles, fmt, output, no_spacy, precision, indent, min_confidence, overwrite, default_country,
             jobs):
@@ -95,8 +94,16 @@ def extract(ctx, articles, fmt, output, no_spacy, precision, indent, min_confide
                 failed += 1
                 continue
             good.append(item)
-        stream = (extractor.extract_many(good) if extractor is not None
-                  else extract_in_parallel(good, jobs, use_spacy=not no_spacy, default_country=default_country))
+        from mapper.incidents.feed import AUTO, FeedReport, settle
+
+        report = FeedReport()
+        if extractor is None:
+            stream = extract_in_parallel(good, jobs, use_spacy=not no_spacy, default_country=default_country,
+                                         report=report)
+        elif default_country == AUTO:
+            stream = settle(extractor.extract_many(good), extractor.gazetteer, report)
+        else:
+            stream = extractor.extract_many(good)
         for article, found in stream:
             processed += 1
             incidents.extend(i for i in found if i.confidence >= min_confidence)
@@ -116,6 +123,8 @@ def extract(ctx, articles, fmt, output, no_spacy, precision, indent, min_confide
 
             write_incidents(incidents, output, fmt="csv", precision=precision, overwrite=overwrite)
     if not quiet:
+        if report.message():
+            click.echo(report.message(), err=True)
         where = output or "stdout"
         click.echo(f"{processed} article(s), {len(incidents)} incident(s) -> {where} ({fmt})"
                    + (f"; {failed} article(s) skipped" if failed else ""), err=True)

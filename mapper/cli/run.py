@@ -4,6 +4,7 @@ from __future__ import annotations
 import click
 
 from mapper.cli.errors import cli_errors
+from mapper.cli.options import country_option
 
 
 @click.command()
@@ -16,8 +17,7 @@ from mapper.cli.errors import cli_errors
 @click.option("--choropleth", is_flag=True, help="Add incident counts per admin-1 region.")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
               help="Worker processes for the language stages (0: one per core).")
-@click.option("--country", "default_country", default=None, metavar="ISO2",
-              help="The country the articles are about: incidents whose text names no place go to its point.")
+@country_option
 def run(articles, out_dir, no_spacy, title, heatmap, choropleth, default_country, jobs):
     """Map the incidents in ARTICLES (files, folders, JSON Lines, or - for stdin)."""
     from mapper.parallel import available_cores
@@ -29,5 +29,7 @@ def run(articles, out_dir, no_spacy, title, heatmap, choropleth, default_country
                               jobs=jobs or available_cores())
     for error in result.errors:
         click.echo(f"warning: skipped {error}", err=True)
+    if result.feed is not None and result.feed.message():
+        click.echo(result.feed.message(), err=True)
     click.echo(f"{result.articles} article(s), {len(result.incidents)} incident(s) -> "
                f"{result.outputs['html']} , {result.outputs['geojson']}", err=True)

@@ -143,7 +143,9 @@ class Extractor:
     def __init__(self, geoparser=None, use_spacy: bool = True, parse: bool = True, lexicons: Lexicons | None = None,
                  default_country: str | None = None):
         """``default_country``: ISO2 code of the country a feed is about, used (at precision 3)
-        for incidents whose text names no place at all; by default such incidents are dropped."""
+        for incidents whose text names no place at all; by default such incidents are dropped.
+        ``"auto"`` keeps them unplaced (NaN point, empty location) for
+        :func:`mapper.incidents.feed.settle` to decide over the whole batch."""
         if geoparser is None:
             from mapper.geoparse import Geoparser
 
@@ -187,8 +189,11 @@ class Extractor:
 
     def _country_where(self, iso2: str) -> Where:
         from mapper.errors import MapperError
+        from mapper.incidents.feed import AUTO, UNPLACED_PLACE
         from mapper.resolve import place_from_candidate
 
+        if iso2.lower() == AUTO:
+            return Where(location="", point=UNPLACED_PLACE, precision=3, level=COUNTRY, source="unplaced")
         country = self.gazetteer.country(iso2)
         if country is None:
             raise MapperError(f"unknown country code {iso2!r} for the default country; use an ISO 3166-1 code like UA")
@@ -1652,11 +1657,19 @@ def extract_incidents(article: Article, geoparser=None) -> list[Incident]:
 _by_geoparser: dict[int, Extractor] = {}
 
 
-def extract_many(articles: Iterable[Article], use_spacy: bool = True,
-                 default_country: str | None = None) -> Iterator[tuple[Article, list[Incident]]]:
+def extract_many(articles: Iterable[Article], use_spacy: bool = True, default_country: str | None = None,
+                 report=None) -> Iterator[tuple[Article, list[Incident]]]:
     """(article, incidents) for each article, in order; spaCy runs in batches.
 
-    ``default_country``: where incidents go (country point, precision 3) when the text names no place.
+    ``default_country``: where incidents go (country point, precision 3) when the text names no
+    place: an ISO2 code, or ``"auto"`` for the batch's own country when it clearly has one (see
+    :mod:`mapper.incidents.feed`; the articles waiting on that decision come last, and
+    ``report``, a :class:`~mapper.incidents.feed.FeedReport`, says what was decided).
     """
+    from mapper.incidents.feed import AUTO, settle
+
     ex = _extractor(use_spacy, default_country)
-    yield from ex.extract_many(articles)
+    if (default_country or "").lower() == AUTO:
+        yield from settle(ex.extract_many(articles), ex.gazetteer, report)
+    else:
+        yield from ex.extract_many(articles)
