@@ -27,6 +27,10 @@ _CONNECTORS = frozenset(_LEXICON["connectors"])       # lowercase words inside a
 _NEVER = frozenset(_LEXICON["never_places"])          # capitalised words never places on their own
 _PERSON_TITLES = frozenset(_LEXICON["person_titles"])
 _DISEASES = frozenset(_LEXICON["disease_names"])
+_GENERIC = frozenset(_LEXICON["generic_feature_words"])
+_COMPASS = frozenset({"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
+                      "northeast", "northwest", "southeast", "southwest", "north-east", "north-west", "south-east",
+                      "south-west", "northeastern", "northwestern", "southeastern", "southwestern", "upper", "lower"})   # "Island", "Bay": the tail of a longer name
 _LIMITS = _LEXICON["thresholds"]
 _TYPE_WORDS = frozenset({w for w in ADMIN_TYPE_WORDS if " " not in w} | {"oblast'", "oblasts"})
 _MAX_TOKENS = 6
@@ -168,6 +172,17 @@ class Recognizer:
                     if key in self.names:
                         matched = length
                         break
+                if matched == 1 and i and key in _GENERIC and text[tokens[i - 1].end:tok.start] == " ":
+                    # "Plum Island", "Mahim Bay": the end of a name the gazetteer does not know,
+                    # not Iceland ("Island") or Somalia's Bay region.
+                    i += 1
+                    continue
+                if (matched and i + matched < n and all(w in _COMPASS for w in key.split())
+                        and text[tokens[i + matched - 1].end:tokens[i + matched].start] == " "):
+                    # "South West England", "Northern Ireland" stays whole when the gazetteer has it
+                    # (matched longer above); otherwise the compass words qualify the name after them.
+                    i += matched
+                    continue
                 if matched:
                     start, end = tok.start, tokens[i + matched - 1].end
                     surface = text[start:end]
@@ -308,7 +323,7 @@ class Recognizer:
             merged.append(m)
             taken.append((m.start, m.end))
         # A word used in a person's name ("Mike Jansen") names that person when it comes back alone.
-        person_words = {normalize_name(w) for ent in ents if ent.label_ == "PERSON" and " " in ent.text.strip()
+        person_words = {normalize_name(w) for ent in ents if ent.label_ == "PERSON" and _looks_like_a_name(ent.text)
                         for w in ent.text.split()}
         merged = [m for m in merged if not _names_something_else(article.text, m)
                   and not (" " not in m.text and m.label != "NORP" and normalize_name(m.text) in person_words)]
@@ -328,6 +343,17 @@ class Recognizer:
 
 # Words after a place name that make it the name of a disease, currency or product instead.
 _NOT_A_PLACE_AFTER = re.compile(r"^(?:\$|[ \-](?:" + "|".join(_LEXICON["not_a_place_after"]) + r")\b)", re.IGNORECASE)
+
+
+_NOT_IN_PERSON_NAMES = _TYPE_WORDS | _GENERIC
+
+
+def _looks_like_a_name(text: str) -> bool:
+    """Words, not "Trump - Wisconsin" or "Village Malakal": a small model's PERSON spans are
+    not always people."""
+    words = text.split()
+    return len(words) > 1 and not any(w in ("-", "–", "—") or any(ch.isdigit() for ch in w)
+                                      or w.lower() in _NOT_IN_PERSON_NAMES for w in words)
 
 
 def _names_something_else(text: str, mention: Mention) -> bool:

@@ -215,3 +215,25 @@ def test_names_are_read_again_against_the_others_final_places(gazetteer):
     assert county.place.admin1 == "Missouri"
     assert all(rm.components for rm in settled if rm.place)      # explanations survive the passes
     assert len(once) == len(settled)
+
+
+@pytest.mark.parametrize("mode", ["spacy", "gazetteer"])
+def test_generic_word_ending_an_unknown_name_is_not_a_place(parsers, mode):
+    # "Island" is Iceland's own name and "Bay" a Somali region; here they end names the gazetteer lacks.
+    found = parse(parsers[mode], "Researchers on Waiheke Island and at Mahim Bay tested the samples.")
+    assert not {rm.place.country_code for rm in found if rm.place} & {"IS", "SO"}
+
+
+@pytest.mark.parametrize("mode", ["spacy", "gazetteer"])
+def test_compass_words_qualify_the_name_after_them(parsers, mode):
+    found = parse(parsers[mode], "Hospitals across South West England reported more cases.")
+    assert [(rm.mention.text, rm.place.country_code) for rm in found if rm.place] == [("England", "GB")]
+
+
+def test_only_real_person_names_hide_a_place_named_alone():
+    from mapper.recognize import _looks_like_a_name
+
+    assert _looks_like_a_name("Mike Jansen") and _looks_like_a_name("Georgia van der Vaart")
+    assert not _looks_like_a_name("Trump - Wisconsin")
+    assert not _looks_like_a_name("Village Malakal")
+    assert not _looks_like_a_name("Madonna")

@@ -9,7 +9,8 @@ LEXICON = Path(recognize.__file__).parent / "lexicons" / "recognition.json"
 
 def test_lexicon_has_the_expected_lists_and_thresholds():
     data = json.loads(LEXICON.read_text(encoding="utf-8"))
-    for key in ("connectors", "never_places", "person_titles", "disease_names", "not_a_place_after"):
+    for key in ("connectors", "never_places", "person_titles", "disease_names", "not_a_place_after",
+                "generic_feature_words"):
         values = data[key]
         assert values and all(isinstance(v, str) and v == v.lower() and v.strip() == v for v in values), key
         assert len(values) == len(set(values)), f"duplicates in {key}"
