@@ -27,10 +27,14 @@ _CONNECTORS = frozenset(_LEXICON["connectors"])       # lowercase words inside a
 _NEVER = frozenset(_LEXICON["never_places"])          # capitalised words never places on their own
 _PERSON_TITLES = frozenset(_LEXICON["person_titles"])
 _DISEASES = frozenset(_LEXICON["disease_names"])
-_GENERIC = frozenset(_LEXICON["generic_feature_words"])
+_GENERIC = frozenset(_LEXICON["generic_feature_words"])   # "Island", "Bay": the tail of a longer name
 _COMPASS = frozenset({"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
                       "northeast", "northwest", "southeast", "southwest", "north-east", "north-west", "south-east",
-                      "south-west", "northeastern", "northwestern", "southeastern", "southwestern", "upper", "lower"})   # "Island", "Bay": the tail of a longer name
+                      "south-west", "northeastern", "northwestern", "southeastern", "southwestern", "upper", "lower"})
+# Words before a place name that qualify it rather than start a longer name ("Downtown Chicago").
+_NEXT_IS_A_NAME = regex.compile(r" \p{Lu}")
+_LEADING_QUALIFIERS = _COMPASS | {"greater", "downtown", "upstate", "metropolitan", "metro", "inner", "outer",
+                                  "rural", "coastal", "occupied", "liberated", "mainland", "suburban"}
 _LIMITS = _LEXICON["thresholds"]
 _TYPE_WORDS = frozenset({w for w in ADMIN_TYPE_WORDS if " " not in w} | {"oblast'", "oblasts"})
 _MAX_TOKENS = 6
@@ -173,14 +177,15 @@ class Recognizer:
                         matched = length
                         break
                 if matched == 1 and i and key in _GENERIC and text[tokens[i - 1].end:tok.start] == " ":
-                    # "Plum Island", "Mahim Bay": the end of a name the gazetteer does not know,
-                    # not Iceland ("Island") or Somalia's Bay region.
+                    # "Plum Island", "Mahim Bay", "Trillium Health Centre": the end of a name the
+                    # gazetteer does not know, not Iceland ("Island"), Somalia's Bay region or France's.
                     i += 1
                     continue
-                if (matched and i + matched < n and all(w in _COMPASS for w in key.split())
+                if (matched and i + matched < n and all(w in _LEADING_QUALIFIERS for w in key.split())
                         and text[tokens[i + matched - 1].end:tokens[i + matched].start] == " "):
-                    # "South West England", "Northern Ireland" stays whole when the gazetteer has it
-                    # (matched longer above); otherwise the compass words qualify the name after them.
+                    # "South West England", "Downtown Chicago": "Northern Ireland" stays whole when the
+                    # gazetteer has it (matched longer above); otherwise the compass and qualifying
+                    # words qualify the name after them.
                     i += matched
                     continue
                 if matched:
@@ -307,6 +312,9 @@ class Recognizer:
         # "Eastern China", "Indian Ocean coast", "City of Santa Ana": a span the gazetteer does not
         # know gives way to the known names inside it.
         ner = [m for m in ner if m.label == "NORP" or not self._unknown_with_known_inside(m, gaz)]
+        # "Downtown Chicago" tagged as two places: the first word only qualifies the second.
+        ner = [m for m in ner if not (all(w in _LEADING_QUALIFIERS for w in m.text.lower().split())
+                                      and _NEXT_IS_A_NAME.match(article.text, m.end))]
         merged = list(ner)
         taken = [(m.start, m.end) for m in ner]
         for m in gaz:
