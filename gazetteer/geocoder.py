@@ -171,6 +171,11 @@ class LocalGeocoder(Geocoder):
                 found = self.gazetteer.lookup(stem)
         if not found and allow_fuzzy and self.fuzzy:
             found = self._fuzzy(text)
+            focus = self.focus()
+            if focus:
+                # In a batch about some countries, a near-spelling elsewhere is another place
+                # ("Buzova" in Kyiv Oblast is not Buzovna in Azerbaijan), not a misspelling.
+                found = [c for c in found if c.country_code in focus]
         return found
 
     def _fuzzy(self, text: str) -> list[Candidate]:

@@ -67,6 +67,18 @@ def test_adaptive_focus_prefers_the_batch_country(gazetteer):
     assert focused.focus().get("UA", 0) > 0.5
 
 
+def test_near_spellings_stay_in_the_batch_country(gazetteer):
+    # Alone, "Buzova" (a village the embedded gazetteer lacks) reads as Azerbaijan's Buzovna; in a
+    # batch about Ukraine a near-spelling abroad is not taken, while Ukrainian misspellings still are.
+    assert LocalGeocoder(gazetteer).resolve("Buzova")[0].country_code == "AZ"
+    focused = LocalGeocoder(gazetteer, adaptive_focus=True)
+    for name in ["Kharkiv", "Izium", "Kramatorsk", "Sumy", "Poltava", "Chernihiv"]:
+        focused.geocode(name)
+    found = focused.resolve("Buzova")[0]
+    assert found is None or found.country_code == "UA"
+    assert focused.resolve("Zaporizhza")[0].country_code == "UA"
+
+
 def test_cli_geocode_answers_the_issue_examples(gazetteer_path):
     runner = CliRunner()
     expected = {"Kyiv": "PPLC", "Kiev": "PPLC", "Fatezh": None, "Kursk Oblast": "ADM1", "Kursk Region": "ADM1"}
