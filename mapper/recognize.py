@@ -120,6 +120,7 @@ class Recognizer:
         self.gazetteer = gazetteer
         self.names, self.first_words = gazetteer_names(str(gazetteer.path))
         self.demonyms = gazetteer.demonym_countries()
+        self._demonym_words = _Demonyms(self.demonyms)
         self.nlp = None
         if use_spacy:
             from mapper.nlp import load_spacy
@@ -302,6 +303,13 @@ class Recognizer:
         if doc is None and self.nlp is not None:
             doc = self.nlp(article.text)
         if doc is None:
+            # Without the NER, demonyms that name a country ("Turkish", "South Korean") come from
+            # the gazetteer's own list, as spaCy's NORP entities do on the other path.
+            taken = [(m.start, m.end) for m in gaz]
+            gaz += [Mention(start, end, surface, "NORP", "country")
+                    for start, end, surface in self._demonym_words.finditer(article.text)
+                    if not any(start < e and s < end for s, e in taken)]
+            gaz.sort(key=lambda m: m.start)
             return [m for m in gaz if not _names_something_else(article.text, m)]
         ents = doc.ents  # a property that rebuilds its tuple on every access
         ner, blockers, organisations = self._spacy_mentions(ents, article.text)
@@ -362,6 +370,35 @@ def _looks_like_a_name(text: str) -> bool:
     words = text.split()
     return len(words) > 1 and not any(w in ("-", "–", "—") or any(ch.isdigit() for ch in w)
                                       or w.lower() in _NOT_IN_PERSON_NAMES for w in words)
+
+
+_CAPITALISED_WORD = regex.compile(r"(?<![\p{L}\-])\p{Lu}\p{Ll}+(?![\p{L}])")
+
+
+class _Demonyms:
+    """Finds capitalised demonyms ("Turkish", "South Korean") by word lookups, not one huge regex."""
+
+    def __init__(self, demonyms):
+        self.single = {k for k in demonyms if " " not in k}
+        self.pairs = {tuple(k.split()) for k in demonyms if k.count(" ") == 1}
+        self.pair_heads = {a for a, _ in self.pairs}
+
+    def finditer(self, text: str):
+        words = list(_CAPITALISED_WORD.finditer(text))
+        skip_until = -1
+        for k, w in enumerate(words):
+            if w.start() < skip_until:
+                continue
+            low = w.group(0).lower()
+            if low in self.pair_heads and k + 1 < len(words):
+                nxt = words[k + 1]
+                if text[w.end():nxt.start()] in (" ", "-") and (low, nxt.group(0).lower()) in self.pairs \
+                        and not text[nxt.end():nxt.end() + 1] == "-":
+                    yield w.start(), nxt.end(), text[w.start():nxt.end()]
+                    skip_until = nxt.end()
+                    continue
+            if low in self.single and text[w.end():w.end() + 1] != "-":
+                yield w.start(), w.end(), w.group(0)
 
 
 def _names_something_else(text: str, mention: Mention) -> bool:

@@ -240,3 +240,9 @@ def test_only_real_person_names_hide_a_place_named_alone():
     assert not _looks_like_a_name("Trump - Wisconsin")
     assert not _looks_like_a_name("Village Malakal")
     assert not _looks_like_a_name("Madonna")
+
+
+def test_gazetteer_only_path_finds_demonyms_too(parsers):
+    found = parse(parsers["gazetteer"], "Turkish and South Korean officials met in Geneva; Anglo-French talks followed.")
+    assert [(rm.mention.text, rm.place.country_code) for rm in found] == [
+        ("Turkish", "TR"), ("South Korean", "KR"), ("Geneva", "CH")]
