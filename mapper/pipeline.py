@@ -21,6 +21,7 @@ class RunResult:
     articles: int = 0
     feed: object = None         # mapper.incidents.feed.FeedReport: what became of unplaced incidents
     errors: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
     outputs: dict[str, Path] = field(default_factory=dict)
 
 
@@ -28,6 +29,7 @@ def extract_from_paths(inputs: Iterable[str], use_spacy: bool = True, result: Ru
                        default_country: str | None = "auto", jobs: int = 1) -> RunResult:
     """Read every article and extract its incidents; bad articles are recorded, not fatal."""
     from mapper.parallel import extract_in_parallel
+    from mapper.scripts import script_notice
 
     result = result or RunResult()
     good = []
@@ -36,6 +38,9 @@ def extract_from_paths(inputs: Iterable[str], use_spacy: bool = True, result: Ru
             log.warning("%s", item)
             result.errors.append(str(item))
         else:
+            notice = script_notice(item.id, item.text)
+            if notice:
+                result.notices.append(notice)
             good.append(item)
     from mapper.incidents.feed import FeedReport
 

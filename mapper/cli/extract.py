@@ -83,6 +83,8 @@ def extract(ctx, articles, fmt, output, no_spacy, precision, indent, min_confide
 
         from mapper.parallel import available_cores, extract_in_parallel
 
+        from mapper.scripts import script_notice
+
         jobs = jobs or available_cores()
         extractor = Extractor(use_spacy=not no_spacy, default_country=default_country) if jobs == 1 else None
         incidents = []
@@ -93,6 +95,9 @@ def extract(ctx, articles, fmt, output, no_spacy, precision, indent, min_confide
                 click.echo(f"warning: skipped {item}", err=True)
                 failed += 1
                 continue
+            notice = script_notice(item.id, item.text)
+            if notice:
+                click.echo(notice, err=True)
             good.append(item)
         from mapper.incidents.feed import AUTO, FeedReport, settle
 

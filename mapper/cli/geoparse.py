@@ -33,6 +33,7 @@ def geoparse(articles, fmt, no_spacy, explain, jobs):
     from mapper.articles import read_articles
     from mapper.errors import ArticleError
     from mapper.parallel import available_cores, geoparse_in_parallel
+    from mapper.scripts import script_notice
 
     with cli_errors():
         features = []
@@ -45,6 +46,9 @@ def geoparse(articles, fmt, no_spacy, explain, jobs):
                     click.echo(f"warning: skipped {item}", err=True)
                     failed += 1
                 else:
+                    notice = script_notice(item.id, item.text)
+                    if notice:
+                        click.echo(notice, err=True)
                     yield item
 
         for item, resolved in geoparse_in_parallel(readable(), jobs or available_cores(), use_spacy=not no_spacy):

@@ -29,6 +29,8 @@ def run(articles, out_dir, no_spacy, title, heatmap, choropleth, default_country
                               jobs=jobs or available_cores())
     for error in result.errors:
         click.echo(f"warning: skipped {error}", err=True)
+    for notice in result.notices:
+        click.echo(notice, err=True)
     if result.feed is not None and result.feed.message():
         click.echo(result.feed.message(), err=True)
     click.echo(f"{result.articles} article(s), {len(result.incidents)} incident(s) -> "
