@@ -103,6 +103,7 @@ class _Token:
     start: int
     end: int
     text: str
+    full_end: int = -1       # end with the possessive "'s" that ``end`` leaves out, when there is one
 
 
 class Recognizer:
@@ -134,10 +135,12 @@ class Recognizer:
             word = m.group(0)
             end = m.end() + offset
             possessive = _POSSESSIVE.search(word) if len(word) > 2 and word[-2:] in ("'s", "’s") else None
+            full_end = -1
             if possessive:
+                full_end = end
                 end -= len(possessive.group(0))
                 word = word[: len(word) - len(possessive.group(0))]
-            out.append(_Token(m.start() + offset, end, word))
+            out.append(_Token(m.start() + offset, end, word, full_end))
         return out
 
     def _is_sentence_start(self, text: str, start: int) -> bool:
@@ -158,6 +161,12 @@ class Recognizer:
             i = 0
             while i < n:
                 tok = tokens[i]
+                if tok.full_end > 0 and i + 1 < n:
+                    whole = self._possessive_name(text, tokens, norms, i)
+                    if whole:
+                        found.append(whole)
+                        i += len(whole.text.split())
+                        continue
                 # A hyphenated token ("Ivano-Frankivsk") folds to several words; its first one indexes it.
                 longest = self.first_words.get(norms[i].split(" ", 1)[0], 0) if tok.text[0].isupper() else 0
                 if not longest:
@@ -199,6 +208,21 @@ class Recognizer:
                     i += 1
         return found
 
+    def _possessive_name(self, text: str, tokens: list[_Token], norms: list[str], i: int) -> Mention | None:
+        """"People's Republic of China": a name whose first word ends in 's, matched whole (the
+        possessive reading "Republic of China" would be Taiwan)."""
+        tok = tokens[i]
+        head = _normalize_token(text[tok.start:tok.full_end])
+        longest = self.first_words.get(head, 0)
+        for length in range(min(longest, len(tokens) - i), 1, -1):
+            if any(text[tokens[k].end if k > i else tok.full_end:tokens[k + 1].start] != " " for k in range(i, i + length - 1)):
+                continue
+            key = " ".join([head] + norms[i + 1:i + length])
+            if key in self.names:
+                end = tokens[i + length - 1].end
+                return Mention(tok.start, end, text[tok.start:end], "GAZ", _hint(text[tok.start:end]))
+        return None
+
     def _keep_gazetteer_match(self, text: str, start: int, surface: str, key: str) -> bool:
         if key in _NEVER:
             return False
@@ -222,7 +246,11 @@ class Recognizer:
             return False
         if sentence_start and common >= _LIMITS["sentence_start_common_zipf"]:
             # "Kyiv said..." opens many sentences; "Nice work..." is not about Nice.
-            big = top.feature_code in ("PCLI", "ADM1") or top.population >= _LIMITS["big_place_population"]
+            if top.feature_code == "PCLI":
+                # a country's name is frequent because it is a name ("China said..."); the few
+                # that are also words or first names are in never_places
+                return True
+            big = top.feature_code == "ADM1" or top.population >= _LIMITS["big_place_population"]
             return big and common < _LIMITS["very_common_word_zipf"]
         if common >= _LIMITS["common_word_zipf"] or surface.isupper() and len(surface) <= 4:
             if common >= _LIMITS["very_common_word_zipf"]:

@@ -246,3 +246,14 @@ def test_gazetteer_only_path_finds_demonyms_too(parsers):
     found = parse(parsers["gazetteer"], "Turkish and South Korean officials met in Geneva; Anglo-French talks followed.")
     assert [(rm.mention.text, rm.place.country_code) for rm in found] == [
         ("Turkish", "TR"), ("South Korean", "KR"), ("Geneva", "CH")]
+
+
+@pytest.mark.parametrize("mode", ["spacy", "gazetteer"])
+def test_a_name_starting_with_a_possessive_is_read_whole(parsers, mode):
+    found = parse(parsers[mode], "The health ministry of the People's Republic of China confirmed two cases.")
+    assert [(rm.mention.text, rm.place.country_code) for rm in found] == [("People's Republic of China", "CN")]
+
+
+def test_gazetteer_only_path_keeps_a_country_opening_a_sentence(parsers):
+    found = parse(parsers["gazetteer"], "Officials met on Monday. Russia's defence ministry said China had been told.")
+    assert [rm.place.country_code for rm in found] == ["RU", "CN"]
