@@ -155,58 +155,69 @@ class Recognizer:
             word = run.group(0)
             if word.isalpha() and word.isascii() and word.lower() not in first_words:
                 continue        # most runs are one plain word that starts no name
-            tokens = self._tokens(word, run.start())
-            n = len(tokens)
-            norms = [_normalize_token(t.text) for t in tokens]
-            i = 0
-            while i < n:
-                tok = tokens[i]
-                if tok.full_end > 0 and i + 1 < n:
-                    whole = self._possessive_name(text, tokens, norms, i)
-                    if whole:
-                        found.append(whole)
-                        i += len(whole.text.split())
-                        continue
-                # A hyphenated token ("Ivano-Frankivsk") folds to several words; its first one indexes it.
-                longest = self.first_words.get(norms[i].split(" ", 1)[0], 0) if tok.text[0].isupper() else 0
-                if not longest:
-                    i += 1
-                    continue
-                limit = min(longest, n - i)
-                # Tokens of one name are joined by a single space or hyphen.
-                run_length = 1
-                while run_length < limit and text[tokens[i + run_length - 1].end:tokens[i + run_length].start] in (" ", "-"):
-                    run_length += 1
-                matched = 0
-                for length in range(run_length, 0, -1):
-                    last = tokens[i + length - 1].text
-                    if length > 1 and not (last[0].isupper() or last.lower() in _TYPE_WORDS):
-                        continue
-                    key = norms[i] if length == 1 else " ".join(norms[i:i + length])
-                    if key in self.names:
-                        matched = length
-                        break
-                if matched == 1 and i and key in _GENERIC and text[tokens[i - 1].end:tok.start] == " ":
-                    # "Plum Island", "Mahim Bay", "Trillium Health Centre": the end of a name the
-                    # gazetteer does not know, not Iceland ("Island"), Somalia's Bay region or France's.
-                    i += 1
-                    continue
-                if (matched and i + matched < n and all(w in _LEADING_QUALIFIERS for w in key.split())
-                        and text[tokens[i + matched - 1].end:tokens[i + matched].start] == " "):
-                    # "South West England", "Downtown Chicago": "Northern Ireland" stays whole when the
-                    # gazetteer has it (matched longer above); otherwise the compass and qualifying
-                    # words qualify the name after them.
-                    i += matched
-                    continue
-                if matched:
-                    start, end = tok.start, tokens[i + matched - 1].end
-                    surface = text[start:end]
-                    if self._keep_gazetteer_match(text, start, surface, key):
-                        found.append(Mention(start, end, surface, "GAZ", _hint(surface)))
-                    i += matched
-                else:
-                    i += 1
+            base = run.start()
+            for rel_start, rel_end, key, whole in self._run_matches(word):
+                start, end = base + rel_start, base + rel_end
+                surface = text[start:end]
+                if whole or self._keep_gazetteer_match(text, start, surface, key):
+                    found.append(Mention(start, end, surface, "GAZ", _hint(surface)))
         return found
+
+    @lru_cache(maxsize=200_000)
+    def _run_matches(self, run: str) -> tuple[tuple[int, int, str, bool], ...]:
+        """The names in one run of capitalised words, as (start, end, key, whole) offsets into the
+        run; ``whole``: a possessive-led name that needs no further check. Runs repeat across
+        articles ("President Vladimir Putin"), so this is worked out once per distinct run."""
+        found: list[tuple[int, int, str, bool]] = []
+        tokens = self._tokens(run)
+        n = len(tokens)
+        norms = [_normalize_token(t.text) for t in tokens]
+        i = 0
+        while i < n:
+            tok = tokens[i]
+            if tok.full_end > 0 and i + 1 < n:
+                whole = self._possessive_name(run, tokens, norms, i)
+                if whole:
+                    found.append((whole.start, whole.end, normalize_name(whole.text), True))
+                    i += len(whole.text.split())
+                    continue
+            # A hyphenated token ("Ivano-Frankivsk") folds to several words; its first one indexes it.
+            longest = self.first_words.get(norms[i].split(" ", 1)[0], 0) if tok.text[0].isupper() else 0
+            if not longest:
+                i += 1
+                continue
+            limit = min(longest, n - i)
+            # Tokens of one name are joined by a single space or hyphen.
+            run_length = 1
+            while run_length < limit and run[tokens[i + run_length - 1].end:tokens[i + run_length].start] in (" ", "-"):
+                run_length += 1
+            matched = 0
+            for length in range(run_length, 0, -1):
+                last = tokens[i + length - 1].text
+                if length > 1 and not (last[0].isupper() or last.lower() in _TYPE_WORDS):
+                    continue
+                key = norms[i] if length == 1 else " ".join(norms[i:i + length])
+                if key in self.names:
+                    matched = length
+                    break
+            if matched == 1 and i and key in _GENERIC and run[tokens[i - 1].end:tok.start] == " ":
+                # "Plum Island", "Mahim Bay", "Trillium Health Centre": the end of a name the
+                # gazetteer does not know, not Iceland ("Island"), Somalia's Bay region or France's.
+                i += 1
+                continue
+            if (matched and i + matched < n and all(w in _LEADING_QUALIFIERS for w in key.split())
+                    and run[tokens[i + matched - 1].end:tokens[i + matched].start] == " "):
+                # "South West England", "Downtown Chicago": "Northern Ireland" stays whole when the
+                # gazetteer has it (matched longer above); otherwise the compass and qualifying
+                # words qualify the name after them.
+                i += matched
+                continue
+            if matched:
+                found.append((tok.start, tokens[i + matched - 1].end, key, False))
+                i += matched
+            else:
+                i += 1
+        return tuple(found)
 
     def _possessive_name(self, text: str, tokens: list[_Token], norms: list[str], i: int) -> Mention | None:
         """"People's Republic of China": a name whose first word ends in 's, matched whole (the
