@@ -42,10 +42,10 @@ def _extract_batch(batch: list[Article]) -> list[list[Incident]]:
     return [found for _, found in _worker["extractor"].extract_many(batch)]
 
 
-def _init_geoparser(use_spacy: bool) -> None:
+def _init_geoparser(use_spacy: bool, explain: bool = True) -> None:
     from mapper.geoparse import Geoparser
 
-    _worker["geoparser"] = Geoparser(use_spacy=use_spacy)
+    _worker["geoparser"] = Geoparser(use_spacy=use_spacy, explain=explain)
 
 
 def _geoparse_batch(batch: list[Article]) -> list[list[ResolvedMention]]:
@@ -84,14 +84,14 @@ def extract_in_parallel(articles: Iterable[Article], jobs: int, use_spacy: bool 
     yield from stream
 
 
-def geoparse_in_parallel(articles: Iterable[Article], jobs: int,
-                         use_spacy: bool = True) -> Iterator[tuple[Article, list[ResolvedMention]]]:
+def geoparse_in_parallel(articles: Iterable[Article], jobs: int, use_spacy: bool = True,
+                         explain: bool = True) -> Iterator[tuple[Article, list[ResolvedMention]]]:
     """(article, resolved mentions) over ``jobs`` processes, in input order."""
     if jobs <= 1:
         from mapper.geoparse import Geoparser
 
-        parser = Geoparser(use_spacy=use_spacy)
+        parser = Geoparser(use_spacy=use_spacy, explain=explain)
         for batch in batched(articles, BATCH):
             yield from zip(batch, parser.parse_many(batch))
         return
-    yield from _run(articles, jobs, _init_geoparser, (use_spacy,), _geoparse_batch)
+    yield from _run(articles, jobs, _init_geoparser, (use_spacy, explain), _geoparse_batch)

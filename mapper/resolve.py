@@ -65,7 +65,8 @@ MAX_REFINE_PASSES = 3
 
 
 class Resolver:
-    def __init__(self, gazetteer: Gazetteer, ranker="default", refine: int = MAX_REFINE_PASSES):
+    def __init__(self, gazetteer: Gazetteer, ranker="default", refine: int = MAX_REFINE_PASSES,
+                 explain: bool = True):
         from mapper.ranking.model import default_ranker
 
         self.gazetteer = gazetteer
@@ -73,6 +74,8 @@ class Resolver:
         # A trained linear ranker when one is shipped; the hand-set heuristic otherwise.
         self.ranker = default_ranker() if ranker == "default" else ranker
         self.refine = refine
+        # The main score components of each choice; output that shows none can skip them.
+        self.explain = explain
 
     def candidates(self, mention: Mention) -> list[Candidate]:
         surface = mention.text
@@ -271,7 +274,7 @@ class Resolver:
                 ranked = sorted(((float(sc), c, x) for sc, c, x in zip(scores, pool, rows)),
                                 key=lambda t: (-t[0], -t[1].population, t[1].geonameid))
                 score, best, x = ranked[0]
-                components = _Explain(x)       # worked out once the passes have settled
+                components = _Explain(x) if self.explain else {}    # worked out once the passes settle
             else:
                 ranked = [(s, c, comp) for s, c, comp in self._heuristic_rank(
                     pool, [c for j, c in enumerate(first) if c is not None and j != i], evidence.focus,

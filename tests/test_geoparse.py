@@ -257,3 +257,12 @@ def test_a_name_starting_with_a_possessive_is_read_whole(parsers, mode):
 def test_gazetteer_only_path_keeps_a_country_opening_a_sentence(parsers):
     found = parse(parsers["gazetteer"], "Officials met on Monday. Russia's defence ministry said China had been told.")
     assert [rm.place.country_code for rm in found] == ["RU", "CN"]
+
+
+def test_explanations_can_be_left_out_without_changing_choices(gazetteer):
+    text = "Officials in Paris, Texas, and in Springfield, Illinois, reported cases."
+    full = Geoparser(gazetteer, use_spacy=False).parse(Article(id="a", text=text))
+    lean = Geoparser(gazetteer, use_spacy=False, explain=False).parse(Article(id="a", text=text))
+    assert [rm.place.geonameid for rm in full] == [rm.place.geonameid for rm in lean]
+    assert [rm.score for rm in full] == [rm.score for rm in lean]
+    assert all(rm.components for rm in full) and not any(rm.components for rm in lean)

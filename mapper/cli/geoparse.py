@@ -51,7 +51,8 @@ def geoparse(articles, fmt, no_spacy, explain, jobs):
                         click.echo(notice, err=True)
                     yield item
 
-        for item, resolved in geoparse_in_parallel(readable(), jobs or available_cores(), use_spacy=not no_spacy):
+        for item, resolved in geoparse_in_parallel(readable(), jobs or available_cores(), use_spacy=not no_spacy,
+                                                   explain=explain):
             processed += 1
             records = [mention_record(rm) for rm in resolved]
             if not explain:

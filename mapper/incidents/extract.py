@@ -149,7 +149,7 @@ class Extractor:
         if geoparser is None:
             from mapper.geoparse import Geoparser
 
-            geoparser = Geoparser(use_spacy=use_spacy)
+            geoparser = Geoparser(use_spacy=use_spacy, explain=False)
         self.geoparser = geoparser
         self.gazetteer = geoparser.gazetteer
         self.lex = lexicons or load_lexicons()
