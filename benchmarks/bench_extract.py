@@ -51,7 +51,7 @@ def run(rounds: int = 3) -> dict:
 
     articles = _articles()
     words = sum(len(re.findall(r"\w+", a.text)) for a in articles)
-    parser = Geoparser(use_spacy=True)
+    parser = Geoparser(use_spacy=True, explain=False)     # as extraction runs it
     extractor = Extractor(parser)
     # warm up lazy loads (spaCy pipelines, gazetteer caches) outside the timing
     list(parser.parse_many(articles[:8]))
