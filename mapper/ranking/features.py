@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -51,23 +52,43 @@ def _distance_matrix(lat1, lon1, lat2, lon2) -> np.ndarray:
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
-def _columns(items, attr):
-    return np.array([getattr(x, attr) for x in items])
+def _columns(items, *fields: str) -> list[np.ndarray]:
+    # Candidates are named tuples: one transpose yields every column, instead of one
+    # attribute lookup per candidate per column.
+    columns = tuple(zip(*items))
+    return [np.array(columns[Candidate._fields.index(f)]) for f in fields]
 
 
-def _agreement(rows: list[Candidate], context: list[Candidate]) -> tuple[np.ndarray, np.ndarray]:
+_ROW_FIELDS = ("country_code", "admin1_code", "admin2_code", "geonameid", "lat", "lon")
+
+
+@lru_cache(maxsize=8192)
+def _pool_columns(pool: tuple[Candidate, ...]) -> tuple[np.ndarray, ...]:
+    """The columns :func:`_agreement` compares a pool's candidates on. Building small numpy
+    arrays costs more than comparing them, and the same names (so the same pools) come back
+    article after article: built once per distinct pool (and shared, so read-only)."""
+    columns = _columns(pool, *_ROW_FIELDS)
+    columns[-2:] = [c.astype(float) for c in columns[-2:]]
+    for c in columns:
+        c.flags.writeable = False
+    return tuple(columns)
+
+
+def _agreement(rows: tuple[np.ndarray, ...], context: list[Candidate]) -> tuple[np.ndarray, np.ndarray]:
     """Row x context matrices: agreement score (as :func:`gazetteer.geocoder.context_fit` counts
-    it for one pair) and great-circle km."""
-    same_cc = _columns(rows, "country_code")[:, None] == _columns(context, "country_code")[None, :]
-    ctx_a1 = _columns(context, "admin1_code")
-    same_a1 = (_columns(rows, "admin1_code")[:, None] == ctx_a1[None, :]) & (ctx_a1 != "")[None, :]
-    same_a2 = _columns(rows, "admin2_code")[:, None] == _columns(context, "admin2_code")[None, :]
-    same_id = _columns(rows, "geonameid")[:, None] == _columns(context, "geonameid")[None, :]
-    ctx_country = np.array([o.feature_code == "PCLI" for o in context])
-    ctx_adm2 = np.array([o.feature_code == "ADM2" for o in context])
-    ctx_town = np.array([o.feature_class == "P" for o in context])
-    km = _distance_matrix(_columns(rows, "lat").astype(float), _columns(rows, "lon").astype(float),
-                          _columns(context, "lat").astype(float), _columns(context, "lon").astype(float))
+    it for one pair) and great-circle km. ``rows``: the candidates' columns, as
+    :func:`_pool_columns` gives them."""
+    row_cc, row_a1, row_a2, row_id, row_lat, row_lon = rows
+    ctx_cc, ctx_a1, ctx_a2, ctx_id, ctx_lat, ctx_lon, ctx_code, ctx_class = _columns(
+        context, *_ROW_FIELDS, "feature_code", "feature_class")
+    same_cc = row_cc[:, None] == ctx_cc[None, :]
+    same_a1 = (row_a1[:, None] == ctx_a1[None, :]) & (ctx_a1 != "")[None, :]
+    same_a2 = row_a2[:, None] == ctx_a2[None, :]
+    same_id = row_id[:, None] == ctx_id[None, :]
+    ctx_country = ctx_code == "PCLI"
+    ctx_adm2 = ctx_code == "ADM2"
+    ctx_town = ctx_class == "P"
+    km = _distance_matrix(row_lat, row_lon, ctx_lat.astype(float), ctx_lon.astype(float))
     score = same_cc * 3.0
     score = score + same_cc * ctx_country * 1.0
     score = score + same_cc * ~ctx_country * same_a1 * (3.0 + ctx_adm2 * same_a2 * 2.0)
@@ -87,19 +108,23 @@ def article_context(pools: list[list[Candidate]], keys: list[str], first: list[C
     One matrix operation per article instead of one per mention."""
     out: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     ctx_index = [j for j, c in enumerate(first) if c is not None]
-    rows = [(i, c) for i in wanted for c in pools[i]]
-    if not rows:
+    if not any(pools[i] for i in wanted):
         return out
     if not ctx_index:
         for i in wanted:
             out[i] = (np.zeros(len(pools[i])), np.full(len(pools[i]), _NO_NEIGHBOUR))
         return out
     context = [first[j] for j in ctx_index]
-    score, km = _agreement([c for _, c in rows], context)
-    row_mention = np.array([i for i, _ in rows])
-    row_key = np.array([keys[i] for i, _ in rows])
+    columns = [_pool_columns(tuple(pools[i])) for i in wanted]
+    score, km = _agreement(tuple(np.concatenate(column) for column in zip(*columns)), context)
+    # Names as small integers: comparing them is cheaper than comparing strings.
+    key_ids: dict[str, int] = {}
+    key_of = [key_ids.setdefault(k, len(key_ids)) for k in keys]
+    sizes = [len(pools[i]) for i in wanted]
+    row_mention = np.repeat(wanted, sizes)
+    row_key = np.repeat([key_of[i] for i in wanted], sizes)
     ctx_mention = np.array(ctx_index)
-    ctx_key = np.array([keys[j] for j in ctx_index])
+    ctx_key = np.array([key_of[j] for j in ctx_index])
     own = (row_key[:, None] == ctx_key[None, :]) | (row_mention[:, None] == ctx_mention[None, :])
     score[own] = 0.0
     km[own] = np.inf
@@ -118,7 +143,7 @@ def pool_context(pool: list[Candidate], context: list[Candidate]) -> tuple[np.nd
     """Agreement and nearest-place distance of every candidate against one context list."""
     if not context or not pool:
         return np.zeros(len(pool)), np.full(len(pool), _NO_NEIGHBOUR)
-    score, km = _agreement(pool, context)
+    score, km = _agreement(_pool_columns(tuple(pool)), context)
     nearest = km.min(axis=1)
     near = np.where(np.isfinite(nearest), np.log10(1 + np.where(np.isfinite(nearest), nearest, 0.0)), _NO_NEIGHBOUR)
     return np.maximum(score.max(axis=1), 0.0), near
