@@ -62,22 +62,38 @@ def _columns(items, *fields: str) -> list[np.ndarray]:
 _ROW_FIELDS = ("country_code", "admin1_code", "admin2_code", "geonameid", "lat", "lon")
 
 
-@lru_cache(maxsize=8192)
-def _pool_columns(pool: tuple[Candidate, ...]) -> tuple[np.ndarray, ...]:
-    """The columns :func:`_agreement` compares a pool's candidates on. Building small numpy
-    arrays costs more than comparing them, and the same names (so the same pools) come back
-    article after article: built once per distinct pool (and shared, so read-only)."""
-    columns = _columns(pool, *_ROW_FIELDS)
-    columns[-2:] = [c.astype(float) for c in columns[-2:]]
-    for c in columns:
-        c.flags.writeable = False
-    return tuple(columns)
+class _PoolProfile:
+    """What a pool of candidates says about each of them, whatever the article: the columns
+    :func:`_agreement` compares them on, and the features that depend on the pool and the kind
+    of mention alone. Building these costs more than using them, and the same names (so the
+    same pools) come back article after article: they are worked out once per distinct pool."""
+
+    def __init__(self, pool: tuple[Candidate, ...]):
+        self.pool = pool
+        columns = _columns(pool, *_ROW_FIELDS)
+        columns[-2:] = [c.astype(float) for c in columns[-2:]]
+        for c in columns:
+            c.flags.writeable = False      # shared by every article that names the pool
+        self.columns = tuple(columns)
+        self._rows: dict[tuple, tuple[tuple[float, ...], ...]] = {}   # per (hint, label): a few at most
+
+    def rows(self, hint: str | None, label: str) -> tuple[tuple[float, ...], ...]:
+        """Feature rows, with what the article says (:data:`_ARTICLE_FEATURES`) left at 0."""
+        key = (hint, label)
+        if key not in self._rows:
+            self._rows[key] = _pool_rows(self.pool, hint, label)
+        return self._rows[key]
+
+
+@lru_cache(maxsize=4096)
+def _pool_profile(pool: tuple[Candidate, ...]) -> _PoolProfile:
+    return _PoolProfile(pool)
 
 
 def _agreement(rows: tuple[np.ndarray, ...], context: list[Candidate]) -> tuple[np.ndarray, np.ndarray]:
     """Row x context matrices: agreement score (as :func:`gazetteer.geocoder.context_fit` counts
     it for one pair) and great-circle km. ``rows``: the candidates' columns, as
-    :func:`_pool_columns` gives them."""
+    :class:`_PoolProfile` keeps them."""
     row_cc, row_a1, row_a2, row_id, row_lat, row_lon = rows
     ctx_cc, ctx_a1, ctx_a2, ctx_id, ctx_lat, ctx_lon, ctx_code, ctx_class = _columns(
         context, *_ROW_FIELDS, "feature_code", "feature_class")
@@ -115,7 +131,7 @@ def article_context(pools: list[list[Candidate]], keys: list[str], first: list[C
             out[i] = (np.zeros(len(pools[i])), np.full(len(pools[i]), _NO_NEIGHBOUR))
         return out
     context = [first[j] for j in ctx_index]
-    columns = [_pool_columns(tuple(pools[i])) for i in wanted]
+    columns = [_pool_profile(tuple(pools[i])).columns for i in wanted]
     score, km = _agreement(tuple(np.concatenate(column) for column in zip(*columns)), context)
     # Names as small integers: comparing them is cheaper than comparing strings.
     key_ids: dict[str, int] = {}
@@ -143,7 +159,11 @@ def pool_context(pool: list[Candidate], context: list[Candidate]) -> tuple[np.nd
     """Agreement and nearest-place distance of every candidate against one context list."""
     if not context or not pool:
         return np.zeros(len(pool)), np.full(len(pool), _NO_NEIGHBOUR)
-    score, km = _agreement(_pool_columns(tuple(pool)), context)
+    return _pool_context(_pool_profile(tuple(pool)), context)
+
+
+def _pool_context(profile: _PoolProfile, context: list[Candidate]) -> tuple[np.ndarray, np.ndarray]:
+    score, km = _agreement(profile.columns, context)
     nearest = km.min(axis=1)
     near = np.where(np.isfinite(nearest), np.log10(1 + np.where(np.isfinite(nearest), nearest, 0.0)), _NO_NEIGHBOUR)
     return np.maximum(score.max(axis=1), 0.0), near
@@ -168,34 +188,53 @@ def containers_of(units: list[Candidate], places: list[Candidate]) -> list[Candi
     return [u for u in units if u.feature_class == "A" and any(contains(u, p) for p in places)]
 
 
-def candidate_features(c: Candidate, log_pop: float, evidence: ArticleEvidence, prior: float, ctx: float,
-                       near: float, app: float, pop_rank: int, flags: dict) -> list[float]:
-    """One row of FEATURE_NAMES for candidate ``c``; the pool-wide and mention-wide quantities
-    come precomputed in ``flags``."""
-    code = c.feature_code
-    hint_codes = flags["hint_codes"]
-    officials = flags["official_ids"]
-    physical = is_physical(c)
-    return [
-        log_pop, log_pop - flags["max_log_pop"],
-        float(code == "PCLI"), float(code == "ADM1"), float(code == "ADM2"), float(c.feature_class == "P"),
-        float(code == "PPLC"), float(code in ("PPLA", "PPLA2")), float(code == "CONT"),
-        float(c.name_kind == 0), float(c.name_kind == 1), float(c.name_kind == 2), float(c.name_kind >= 3),
-        float(c.name_kind >= 1 and (len(officials) > 1 or (len(officials) == 1 and c.geonameid not in officials))),
-        float(c.feature_class == "A" and code != "PCLI" and (
-            (c.country_code, c.admin1_code) in flags["towns1"] if code == "ADM1"
-            else (c.country_code, c.admin1_code, c.admin2_code) in flags["towns2"])),
-        ctx, flags["focus"].get(c.country_code, 0.0), app,
-        float(bool(hint_codes) and code in hint_codes), float(bool(hint_codes) and code not in hint_codes),
-        *flags["labels"],
-        float(c.country_code in evidence.countries_named), near,
-        flags["log_candidates"], prior, 1.0 / (1 + pop_rank),
-        float(code == "PCLI" and flags["countries"] == 1),
-        float(c.geonameid in flags["contains_apposed"]),
-        float(flags["dateline"] and c.feature_class == "P"),
-        float(physical), float(physical and flags["is_loc"]),
-        flags["region_focus"].get((c.country_code, c.admin1_code), 0.0) if c.admin1_code and code != "PCLI" else 0.0,
-    ]
+# What the article says about a candidate; the other features depend on its pool and the
+# mention's label and hint alone.
+_ARTICLE_FEATURES = ("context", "focus", "apposition", "country_named", "near_other_km", "heuristic",
+                     "contains_apposed", "dateline_town", "region_focus")
+(_CONTEXT, _FOCUS, _APPOSITION, _COUNTRY_NAMED, _NEAR, _PRIOR, _CONTAINS_APPOSED, _DATELINE,
+ _REGION_FOCUS) = (FEATURE_NAMES.index(n) for n in _ARTICLE_FEATURES)
+
+
+def _pool_rows(pool: tuple[Candidate, ...], hint: str | None, label: str) -> tuple[tuple[float, ...], ...]:
+    """One row of FEATURE_NAMES per candidate of a mention with this ``hint`` and ``label``,
+    what the article says (:data:`_ARTICLE_FEATURES`) left at 0."""
+    log_pops = [math.log10(1 + c.population) for c in pool]
+    max_log_pop = max(log_pops)
+    order = sorted(range(len(pool)), key=lambda k: -pool[k].population)
+    rank = {k: r for r, k in enumerate(order)}
+    officials = {o.geonameid for o in pool if o.name_kind == 0}
+    towns1 = {(o.country_code, o.admin1_code) for o in pool if o.feature_class == "P"}
+    towns2 = {(o.country_code, o.admin1_code, o.admin2_code) for o in pool if o.feature_class == "P"}
+    countries = sum(o.feature_code == "PCLI" for o in pool)
+    hint_codes = _HINT_CODES.get(hint or "")
+    labels = [float(label == name) for name in ("GPE", "LOC", "FAC", "NORP", "GAZ")]
+    is_loc = label == "LOC"
+    log_candidates = math.log10(1 + len(pool))
+    rows = []
+    for k, c in enumerate(pool):
+        code = c.feature_code
+        physical = is_physical(c)
+        rows.append((
+            log_pops[k], log_pops[k] - max_log_pop,
+            float(code == "PCLI"), float(code == "ADM1"), float(code == "ADM2"), float(c.feature_class == "P"),
+            float(code == "PPLC"), float(code in ("PPLA", "PPLA2")), float(code == "CONT"),
+            float(c.name_kind == 0), float(c.name_kind == 1), float(c.name_kind == 2), float(c.name_kind >= 3),
+            float(c.name_kind >= 1 and (len(officials) > 1 or (len(officials) == 1 and c.geonameid not in officials))),
+            float(c.feature_class == "A" and code != "PCLI" and (
+                (c.country_code, c.admin1_code) in towns1 if code == "ADM1"
+                else (c.country_code, c.admin1_code, c.admin2_code) in towns2)),
+            0.0, 0.0, 0.0,                              # context, focus, apposition
+            float(bool(hint_codes) and code in hint_codes), float(bool(hint_codes) and code not in hint_codes),
+            *labels,
+            0.0, 0.0,                                   # country_named, near_other_km
+            log_candidates, 0.0, 1.0 / (1 + rank[k]),   # heuristic (the prior) in between
+            float(code == "PCLI" and countries == 1),
+            0.0, 0.0,                                   # contains_apposed, dateline_town
+            float(physical), float(physical and is_loc),
+            0.0,                                        # region_focus
+        ))
+    return tuple(rows)
 
 
 def pool_features(pool: list[Candidate], mention: Mention, context_scores: tuple[np.ndarray, np.ndarray],
@@ -213,25 +252,23 @@ def pool_features(pool: list[Candidate], mention: Mention, context_scores: tuple
     if not pool:
         return []
     priors = priors if priors is not None else importances(pool)
+    profile = _pool_profile(tuple(pool))
     fit, near = context_scores
-    app = pool_context(pool, appositives)[0] if appositives else np.zeros(len(pool))
-    log_pops = [math.log10(1 + c.population) for c in pool]
-    order = sorted(range(len(pool)), key=lambda k: -pool[k].population)
-    rank = {k: r for r, k in enumerate(order)}
-    flags = {
-        "max_log_pop": max(log_pops),
-        "official_ids": {o.geonameid for o in pool if o.name_kind == 0},
-        "towns1": {(o.country_code, o.admin1_code) for o in pool if o.feature_class == "P"},
-        "towns2": {(o.country_code, o.admin1_code, o.admin2_code) for o in pool if o.feature_class == "P"},
-        "countries": sum(o.feature_code == "PCLI" for o in pool),
-        "contains_apposed": contained_ids,
-        "dateline": dateline,
-        "focus": focus,
-        "region_focus": region_focus,
-        "hint_codes": _HINT_CODES.get(mention.hint or ""),
-        "labels": [float(mention.label == label) for label in ("GPE", "LOC", "FAC", "NORP", "GAZ")],
-        "is_loc": mention.label == "LOC",
-        "log_candidates": math.log10(1 + len(pool)),
-    }
-    return [candidate_features(c, log_pops[k], evidence, priors[k], float(fit[k]), float(near[k]),
-                               float(app[k]), rank[k], flags) for k, c in enumerate(pool)]
+    app = _pool_context(profile, appositives)[0] if appositives else np.zeros(len(pool))
+    countries_named = evidence.countries_named
+    out = []
+    for c, static, prior, ctx, km, apposed in zip(pool, profile.rows(mention.hint, mention.label), priors,
+                                                  fit.tolist(), near.tolist(), app.tolist()):
+        row = list(static)
+        row[_CONTEXT] = ctx
+        row[_FOCUS] = focus.get(c.country_code, 0.0)
+        row[_APPOSITION] = apposed
+        row[_COUNTRY_NAMED] = float(c.country_code in countries_named)
+        row[_NEAR] = km
+        row[_PRIOR] = prior
+        row[_CONTAINS_APPOSED] = float(c.geonameid in contained_ids)
+        row[_DATELINE] = float(dateline and c.feature_class == "P")
+        if c.admin1_code and c.feature_code != "PCLI":
+            row[_REGION_FOCUS] = region_focus.get((c.country_code, c.admin1_code), 0.0)
+        out.append(row)
+    return out
