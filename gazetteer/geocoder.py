@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from functools import lru_cache
 from typing import Iterable
 
 from geopy.adapters import BaseSyncAdapter
@@ -59,6 +60,12 @@ def is_physical(c: Candidate) -> bool:
 
 def importances(pool: list[Candidate]) -> list[float]:
     """Prior plausibility of each candidate among those sharing its name, before any context."""
+    return list(_importances(tuple(pool)))
+
+
+@lru_cache(maxsize=4096)
+def _importances(pool: tuple[Candidate, ...]) -> tuple[float, ...]:
+    # The same names (so the same pools) come back article after article: worked out once each.
     towns_in_unit1 = {(o.country_code, o.admin1_code) for o in pool if o.feature_class == "P"}
     towns_in_unit2 = {(o.country_code, o.admin1_code, o.admin2_code) for o in pool if o.feature_class == "P"}
     official = [o.geonameid for o in pool if o.name_kind == 0]
@@ -81,7 +88,7 @@ def importances(pool: list[Candidate]) -> list[float]:
             # An official name of one place beats an alternate spelling of another (Uman vs Oman).
             score -= 2.5 if c.feature_code == "PCLI" else 1.0
         out.append(score)
-    return out
+    return tuple(out)
 
 
 def importance(c: Candidate, pool: list[Candidate]) -> float:
