@@ -5,6 +5,8 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+
 from mapper.ranking.features import FEATURE_NAMES
 
 DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "ranker.json"
@@ -18,15 +20,14 @@ class LinearRanker:
         self.bias = bias - sum(weights.get(n, 0.0) * mean.get(n, 0.0) / (scale.get(n, 1.0) or 1.0)
                                for n in FEATURE_NAMES)
         self.meta = meta or {}
+        self._weight_vector = np.asarray(self.weights)   # once, not once per mention scored
 
     def score(self, features: list[float]) -> float:
         return self.bias + sum(w * x for w, x in zip(self.weights, features))
 
     def score_rows(self, rows: list[list[float]]):
         """Scores of many candidates at once."""
-        import numpy as np
-
-        return np.asarray(rows, dtype=float) @ np.asarray(self.weights) + self.bias
+        return np.asarray(rows, dtype=float) @ self._weight_vector + self.bias
 
     def contributions(self, features: list[float], top: int = 4) -> dict[str, float]:
         """The features that moved this score most, for explanations."""
