@@ -71,6 +71,7 @@ class Resolver:
 
         self.gazetteer = gazetteer
         self.demonyms = gazetteer.demonym_countries()
+        self._countries: dict[str, Candidate | None] = {}   # per demonym's country: a query each otherwise
         # A trained linear ranker when one is shipped; the hand-set heuristic otherwise.
         self.ranker = default_ranker() if ranker == "default" else ranker
         self.refine = refine
@@ -81,7 +82,10 @@ class Resolver:
         surface = mention.text
         key = normalize_name(surface)
         if mention.label == "NORP" or (key in self.demonyms and not self.gazetteer.has_name(surface)):
-            country = self.gazetteer.country(self.demonyms.get(key, ""))
+            code = self.demonyms.get(key, "")
+            if code not in self._countries:
+                self._countries[code] = self.gazetteer.country(code)
+            country = self._countries[code]
             return [country] if country else []
         found = self.gazetteer.lookup(surface, limit=60)
         if not found:
@@ -271,7 +275,7 @@ class Resolver:
             if self.ranker is not None:
                 rows = self._features(i, mention, pool, first, evidence, apposition, pools, context_scores)
                 scores = self.ranker.score_rows(rows)
-                ranked = sorted(((float(sc), c, x) for sc, c, x in zip(scores, pool, rows)),
+                ranked = sorted(zip(scores.tolist(), pool, rows),
                                 key=lambda t: (-t[0], -t[1].population, t[1].geonameid))
                 score, best, x = ranked[0]
                 components = _Explain(x) if self.explain else {}    # worked out once the passes settle
