@@ -133,15 +133,13 @@ def article_context(pools: list[list[Candidate]], keys: list[str], first: list[C
     context = [first[j] for j in ctx_index]
     columns = [_pool_profile(tuple(pools[i])).columns for i in wanted]
     score, km = _agreement(tuple(np.concatenate(column) for column in zip(*columns)), context)
-    # Names as small integers: comparing them is cheaper than comparing strings.
+    # Names as small integers: comparing them is cheaper than comparing strings. A mention's own
+    # pick has its name, so comparing names leaves it out too.
     key_ids: dict[str, int] = {}
     key_of = [key_ids.setdefault(k, len(key_ids)) for k in keys]
-    sizes = [len(pools[i]) for i in wanted]
-    row_mention = np.repeat(wanted, sizes)
-    row_key = np.repeat([key_of[i] for i in wanted], sizes)
-    ctx_mention = np.array(ctx_index)
+    row_key = np.repeat([key_of[i] for i in wanted], [len(pools[i]) for i in wanted])
     ctx_key = np.array([key_of[j] for j in ctx_index])
-    own = (row_key[:, None] == ctx_key[None, :]) | (row_mention[:, None] == ctx_mention[None, :])
+    own = row_key[:, None] == ctx_key[None, :]
     score[own] = 0.0
     km[own] = np.inf
     fit = np.maximum(score.max(axis=1), 0.0)
