@@ -48,10 +48,9 @@ _ABBREVIATION = r"(?:\p{Lu}\p{Ll}?\.){2,}"
 _CONTINUATION = r"(?:" + "|".join(sorted((regex.escape(w) for w in _CONNECTORS | _TYPE_WORDS), key=len, reverse=True)) + r")"
 _CAPITALISED_RUN = regex.compile(
     rf"(?<![\p{{L}}\p{{M}}])(?:{_ABBREVIATION}|{_WORD})(?:[ \-](?:{_ABBREVIATION}|{_WORD}|{_CONTINUATION}(?![\p{{L}}\p{{M}}])))*")
-_PREVIOUS_WORD = regex.compile(r"([\p{L}]+)\.?\s+$")
-# The same, searched backwards from the name: searched forwards, the regex tries every start
-# in the window before the one that reaches its end (ten times slower, once per name matched).
-_PREVIOUS_WORD_BACKWARDS = regex.compile(_PREVIOUS_WORD.pattern, regex.REVERSE)
+# The word before a name, searched backwards from it: searched forwards, the regex tries every
+# start in the window before the one that reaches its end (ten times slower, once per name).
+_PREVIOUS_WORD = regex.compile(r"([\p{L}]+)\.?\s+$", regex.REVERSE)
 _POSSESSIVE = re.compile(r"['’]s?$")
 
 
@@ -240,7 +239,7 @@ class Recognizer:
     def _keep_gazetteer_match(self, text: str, start: int, surface: str, key: str) -> bool:
         if key in _NEVER:
             return False
-        before = _PREVIOUS_WORD_BACKWARDS.search(text, max(0, start - 24), start)
+        before = _PREVIOUS_WORD.search(text, max(0, start - 24), start)
         if before and before.group(1).lower() in _PERSON_TITLES:
             return False
         if " " in key:
