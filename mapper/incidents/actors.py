@@ -20,10 +20,15 @@ __all__ = ["Actors", "ActorMention", "TargetMention"]
 _WHO = r"(?P<who>(?:the\s+)?[A-Z][\w.’'\-]*(?:\s+[A-Z][\w.’'\-]*){0,2})"
 
 
+_LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
+_POSSESSIVE_END = re.compile(r"['’]s$")
+_DOTS_AND_SPACES = re.compile(r"[.\s]+")
+
+
 def _norm(text: str) -> str:
-    text = re.sub(r"^the\s+", "", text.strip(), flags=re.IGNORECASE)
-    text = re.sub(r"['’]s$", "", text)
-    return re.sub(r"[.\s]+", " ", text).strip().lower()
+    text = _LEADING_THE.sub("", text.strip())
+    text = _POSSESSIVE_END.sub("", text)
+    return _DOTS_AND_SPACES.sub(" ", text).strip().lower()
 
 
 @dataclass(frozen=True)

@@ -109,6 +109,11 @@ class CueKind:
 
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+
+
+def _folds_safely(text: str) -> bool:
+    """Whether lower-casing keeps every offset ("İ" becomes two characters; ASCII never moves)."""
+    return text.isascii() or len(text.lower()) == len(text)
 _GAP = re.compile(r"[\s\-]+")
 
 
@@ -161,8 +166,11 @@ class TermIndex:
     def find(self, text: str) -> list[tuple[int, int, str, str]]:
         """(start, end, kind, surface) for every kind's longest term at each word."""
         words = []
-        for m in _WORD.finditer(text):
-            w = m.group(0).lower()
+        # Lowered once for the whole text (same length: the word class keeps case-folding
+        # letters that change length out of it, see _folds_safely).
+        lowered = text.lower() if _folds_safely(text) else None
+        for m in _WORD.finditer(lowered if lowered is not None else text):
+            w = m.group(0) if lowered is not None else m.group(0).lower()
             if w.endswith(("'s", "’s")):     # "the drone's wreck": the word is "drone"
                 words.append((m.start(), m.end() - 2, w[:-2]))
             else:
