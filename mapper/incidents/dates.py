@@ -70,6 +70,21 @@ _PATTERNS = [
 ]
 
 
+# What each pattern cannot match without: a sentence is searched only by the patterns whose
+# signs it has (most sentences with a number name no month, most name no weekday).
+_SIGNS = {
+    "digit": re.compile(r"\d"),
+    "month": re.compile(_MONTH_NAMES),
+    "weekday": re.compile(_WEEKDAY_NAMES),
+    "ago": re.compile(r"\bago\b", re.IGNORECASE),
+    "period": re.compile(r"week|month", re.IGNORECASE),
+}
+_NEEDS = {"dmy_range": ("digit", "month"), "mdy_range": ("digit", "month"), "weekday_range": ("weekday",),
+          "iso": ("digit",), "dmy_num": ("digit",), "mdy": ("digit", "month"), "dmy": ("digit", "month"),
+          "weekday": ("weekday",), "day_words": (), "ago": ("ago",), "period": ("period",),
+          "month_only": ("month",)}
+assert set(_NEEDS) == {kind for kind, _ in _PATTERNS}
+
 # a cheap test first: most sentences name no date at all
 _ANY = re.compile(r"\d|day\b|night|week|month|\bago\b|yesterday|today|tonight|overnight|evening|morning|afternoon|"
                   r"\b(?:" + _MONTH_NAMES + r")", re.IGNORECASE)
@@ -226,7 +241,12 @@ def find_dates(text: str, base: dt.date | None) -> list[DateMention]:
     taken: list[tuple[int, int]] = []
     if not _ANY.search(text):
         return found
+    signs: dict[str, bool] = {}
     for kind, pattern in _PATTERNS:
+        needs = _NEEDS[kind]
+        if needs and not all(signs[n] if n in signs else signs.setdefault(n, bool(_SIGNS[n].search(text)))
+                             for n in needs):
+            continue
         for m in pattern.finditer(text):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
