@@ -45,7 +45,7 @@ def _extract(extractor, articles) -> tuple[float, int]:
     return time.perf_counter() - t, n
 
 
-def run(rounds: int = 3) -> dict:
+def run(rounds: int = 5) -> dict:
     from mapper.geoparse import Geoparser
     from mapper.incidents import Extractor
 
