@@ -305,6 +305,10 @@ def _build_embedded(conn: sqlite3.Connection, stages: "_Stages") -> dict[str, in
     # Admin-2 units: the point is the seat town named in the unit's name, else the middle of its places.
     stages.start("admin-2 units")
     admin2_roots: dict[str, set[str]] = {}
+    # Read once: the places table has no indexes until the end of the build, so asking for a
+    # parent unit's point per admin-2 unit scanned it thousands of times.
+    admin1_points = {(cc, a1): (lat, lon) for cc, a1, lat, lon in conn.execute(
+        "SELECT country_code, admin1_code, lat, lon FROM places WHERE feature_code='ADM1' ORDER BY rowid DESC")}
     for unit in (a for a in admin_units if a.level == 2):
         cc, a1, a2 = unit.code.split(".")
         stem = strip_type_words(unit.name)
@@ -320,11 +324,9 @@ def _build_embedded(conn: sqlite3.Connection, stages: "_Stages") -> dict[str, in
         else:
             point = _median_point([(c.lat, c.lon) for c in members])
         if point is None:
-            parent = conn.execute("SELECT lat, lon FROM places WHERE feature_code='ADM1' AND country_code=? "
-                                  "AND admin1_code=?", (cc, a1)).fetchone()
-            if parent is None:
+            point = admin1_points.get((cc, a1))
+            if point is None:
                 continue
-            point = tuple(parent)
         names = {n: KIND_ALTERNATE for n in unit.names if _keep_alternate(n)}
         for form in admin2_forms(set(unit.names)):
             names.setdefault(form, KIND_DERIVED)

@@ -41,8 +41,10 @@ def normalize_name(name: str) -> str:
     'lodz'
     """
     decomposed = unicodedata.normalize("NFKD", name)
-    # Dropping combining marks strips Latin diacritics but leaves other scripts intact.
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    # Dropping combining marks strips Latin diacritics but leaves other scripts intact (an
+    # ASCII name has none to drop: most names, and the build folds millions).
+    stripped = decomposed if decomposed.isascii() else "".join(
+        ch for ch in decomposed if not unicodedata.combining(ch))
     folded = stripped.casefold().translate(_DROP).translate(_UNDECOMPOSED)
     folded = _SPACE_LIKE.sub(" ", folded).strip()
     return _LEADING_THE.sub("", folded)
