@@ -79,14 +79,11 @@ def extract(ctx, articles, fmt, output, no_spacy, precision, indent, min_confide
             check_writable(output, overwrite)
     quiet = (ctx.obj or {}).get("quiet")
     with cli_errors():
-        from mapper.incidents import Extractor
-
+        from mapper.incidents.feed import FeedReport
         from mapper.parallel import available_cores, extract_in_parallel
-
         from mapper.scripts import script_notice
 
         jobs = jobs or available_cores()
-        extractor = Extractor(use_spacy=not no_spacy, default_country=default_country) if jobs == 1 else None
         incidents = []
         processed = failed = 0
         good = []
@@ -99,16 +96,9 @@ def extract(ctx, articles, fmt, output, no_spacy, precision, indent, min_confide
             if notice:
                 click.echo(notice, err=True)
             good.append(item)
-        from mapper.incidents.feed import AUTO, FeedReport, settle
-
         report = FeedReport()
-        if extractor is None:
-            stream = extract_in_parallel(good, jobs, use_spacy=not no_spacy, default_country=default_country,
-                                         report=report)
-        elif default_country == AUTO:
-            stream = settle(extractor.extract_many(good), extractor.gazetteer, report)
-        else:
-            stream = extractor.extract_many(good)
+        stream = extract_in_parallel(good, jobs, use_spacy=not no_spacy, default_country=default_country,
+                                     report=report)
         for article, found in stream:
             processed += 1
             incidents.extend(i for i in found if i.confidence >= min_confidence)
