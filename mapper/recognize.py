@@ -31,8 +31,8 @@ _GENERIC = frozenset(_LEXICON["generic_feature_words"])   # "Island", "Bay": the
 _COMPASS = frozenset({"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
                       "northeast", "northwest", "southeast", "southwest", "north-east", "north-west", "south-east",
                       "south-west", "northeastern", "northwestern", "southeastern", "southwestern", "upper", "lower"})
-# Words before a place name that qualify it rather than start a longer name ("Downtown Chicago").
 _NEXT_IS_A_NAME = regex.compile(r" \p{Lu}")
+# Words before a place name that qualify it rather than start a longer name ("Downtown Chicago").
 _LEADING_QUALIFIERS = _COMPASS | {"greater", "downtown", "upstate", "metropolitan", "metro", "inner", "outer",
                                   "rural", "coastal", "occupied", "liberated", "mainland", "suburban"}
 _LIMITS = _LEXICON["thresholds"]
@@ -260,8 +260,8 @@ class Recognizer:
         if sentence_start and common >= _LIMITS["sentence_start_common_zipf"]:
             # "Kyiv said..." opens many sentences; "Nice work..." is not about Nice.
             if top.feature_code == "PCLI":
-                # a country's name is frequent because it is a name ("China said..."); the few
-                # that are also words or first names are in never_places
+                # a country's name is frequent because it is a name ("China said..."); a person
+                # called Jordan or Georgia is the NER's to claim (its PERSON spans block the match)
                 return True
             big = top.feature_code == "ADM1" or top.population >= _LIMITS["big_place_population"]
             return big and common < _LIMITS["very_common_word_zipf"]
