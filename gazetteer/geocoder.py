@@ -18,7 +18,7 @@ from geopy.location import Location
 
 from gazetteer.admin_names import strip_type_words
 from gazetteer.index import Candidate, Gazetteer
-from gazetteer.query_parse import parse_location
+from gazetteer.query_parse import ParsedQuery, parse_location
 
 __all__ = ["LocalGeocoder", "choose_candidate", "haversine_km"]
 
@@ -185,6 +185,15 @@ class LocalGeocoder(Geocoder):
                 found = [c for c in found if c.country_code in focus]
         return found
 
+    def _parse(self, query: str) -> ParsedQuery:
+        """The query's parts; a query that is itself a name the gazetteer knows stays whole
+        ("Democratic Republic of Congo" is not a republic in Congo, "East Timor" not east of Timor)."""
+        parsed = parse_location(query)
+        whole = query.strip(" \t.;:-'\"")
+        if (parsed.context or parsed.relative or parsed.main != [whole]) and whole and self.gazetteer.has_name(whole):
+            return ParsedQuery(main=[whole])
+        return parsed
+
     def _fuzzy(self, text: str) -> list[Candidate]:
         from gazetteer.normalize import normalize_name
 
@@ -204,7 +213,7 @@ class LocalGeocoder(Geocoder):
 
     def resolve(self, query: str, country_codes: list[str] | None = None) -> tuple[Candidate | None, dict]:
         """The chosen candidate and how it was chosen (for explanations)."""
-        parsed = parse_location(query)
+        parsed = self._parse(query)
         allowed = {c.upper() for c in country_codes} if country_codes else None
 
         def options_for(text: str) -> list[Candidate]:
@@ -262,7 +271,7 @@ class LocalGeocoder(Geocoder):
         if exactly_one:
             chosen, _ = self.resolve(query, country_codes)
             return self._location(chosen) if chosen else None
-        parsed = parse_location(query)
+        parsed = self._parse(query)
         results = []
         for main in parsed.main or parsed.context:
             results.extend(self._candidates(main))

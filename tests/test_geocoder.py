@@ -139,3 +139,11 @@ def test_cli_reverse(gazetteer_path):
     assert json.loads(result.output)["admin2_name"] == "Chuhuiv Raion"
     assert runner.invoke(cli, ["gazetteer", "reverse", "0", "-30"]).exit_code == 1
     assert runner.invoke(cli, ["gazetteer", "reverse", "95", "10"]).exit_code == 2
+
+
+def test_a_query_that_is_itself_a_name_is_not_split(gazetteer):
+    geocoder = LocalGeocoder(gazetteer)
+    assert geocoder.resolve("Democratic Republic of Congo")[0].country_code == "CD"
+    assert geocoder.resolve("East Timor")[0].country_code == "TL"
+    # the parts of a query that is not one name still work together
+    assert geocoder.resolve("Chuhuiv, south of Kharkiv")[0].country_code == "UA"
