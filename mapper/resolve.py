@@ -114,10 +114,10 @@ class Resolver:
         countries = [p[0] for p in pools if p and p[0].feature_code == "PCLI"]
         named = {c.country_code for c in countries}
         if priors is None:
-            by_pool: dict[tuple[int, ...], list[float]] = {}   # repeated names share one pool
+            by_pool: dict[tuple, list[float]] = {}   # repeated names share one pool (ids and name kinds)
             priors = []
             for pool in pools:
-                ids = tuple(c.geonameid for c in pool)
+                ids = tuple((c.geonameid, c.name_kind) for c in pool)
                 if ids not in by_pool:
                     by_pool[ids] = importances(pool) if pool else []
                 priors.append(by_pool[ids])
