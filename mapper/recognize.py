@@ -36,6 +36,20 @@ _NEXT_IS_A_NAME = regex.compile(r" \p{Lu}")
 _LEADING_QUALIFIERS = _COMPASS | {"greater", "downtown", "upstate", "metropolitan", "metro", "inner", "outer",
                                   "rural", "coastal", "occupied", "liberated", "mainland", "suburban"}
 _LIMITS = _LEXICON["thresholds"]
+# Entities whose words are not places, unless a lone word is a big place the model mislabelled.
+_BLOCKING_LABELS = frozenset({"PERSON", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW"})
+
+
+@lru_cache(maxsize=1)
+def _weapon_system_names() -> frozenset[str]:
+    """Names of weapon systems that are also the spelling of some small town ("Pantsir", "Buk",
+    "Iskander"): in the news this tool reads they name the weapon. Taken from the incident
+    stage's weapon lexicon so that one list serves both; generic words ("tank", "rocket") and
+    common English words are left to the ordinary common-word rules."""
+    path = Path(__file__).resolve().parent / "incidents" / "lexicons" / "weapons.json"
+    weapons = json.loads(path.read_text(encoding="utf-8"))["weapons"]
+    return frozenset(normalize_name(term) for weapon in weapons if not weapon.get("generic")
+                     for term in weapon["terms"] if _zipf(term) < _LIMITS["common_word_zipf"])
 _TYPE_WORDS = frozenset({w for w in ADMIN_TYPE_WORDS if " " not in w} | {"oblast'", "oblasts"})
 _MAX_TOKENS = 6
 
@@ -300,10 +314,11 @@ class Recognizer:
             elif label == "NORP":
                 if normalize_name(text) in self.demonyms:
                     places.append(Mention(start, end, text, label, "country"))
-            elif label == "PERSON" and " " not in text and self._person_is_a_place(text):
-                # The small English model often calls cities people ("Kherson", "Paris").
+            elif label in _BLOCKING_LABELS and " " not in text and self._mislabelled_place(text):
+                # The small English model often calls cities people or products ("Kherson",
+                # "Paris", "Kramatorsk").
                 continue
-            elif label in ("PERSON", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW"):
+            elif label in _BLOCKING_LABELS:
                 blockers.append((start, end))
             elif label == "ORG":
                 organisations.append((start, end))
@@ -313,8 +328,8 @@ class Recognizer:
         best = self.gazetteer.lookup(surface, limit=1)
         return bool(best) and (best[0].feature_class == "A" or best[0].population >= _LIMITS["major_place_population"])
 
-    def _person_is_a_place(self, word: str) -> bool:
-        """A lone word tagged PERSON that is a big place, or a rare word naming a fair-sized one."""
+    def _mislabelled_place(self, word: str) -> bool:
+        """A lone word tagged PERSON or PRODUCT that is a big place, or a rare word naming a fair-sized one."""
         best = self.gazetteer.lookup(word, limit=1)
         if not best:
             return False
@@ -443,13 +458,16 @@ class _Demonyms:
 
 
 def _names_something_else(text: str, mention: Mention) -> bool:
-    """A disease, currency or product named after a place ("West Nile virus", "US$", "Marburg"),
-    or an abbreviation written without its dot ("Mass graves" is not Massachusetts)."""
+    """A disease, currency, product or weapon named after a place ("West Nile virus", "US$",
+    "Marburg", "Pantsir"), or an abbreviation written without its dot ("Mass graves" is not Massachusetts)."""
     key = normalize_name(mention.text)
     dotted = mention.text.endswith(".") or text[mention.end:mention.end + 1] == "."
     if key in DOTTED_ABBREVIATIONS and not dotted and not mention.text.isupper():
         return True
+    if key in _weapon_system_names() and not mention.hint:
+        return True
     return key in _DISEASES or bool(_NOT_A_PLACE_AFTER.match(text[mention.end:mention.end + 16]))
+
 
 
 def _hint(surface: str) -> str | None:

@@ -75,6 +75,15 @@ def test_virus_names_are_not_places(parsers):
     assert "West Nile" not in found and "Ebola" not in found
 
 
+@pytest.mark.parametrize("mode", ["spacy", "gazetteer"])
+def test_weapon_systems_named_like_towns_are_not_places(parsers, mode):
+    text = ("A Pantsir battery and a Buk launcher near Belgorod failed to stop the strike; "
+            "an Iskander was fired back at Kramatorsk.")
+    found = {rm.mention.text for rm in parse(parsers[mode], text)}
+    assert not found & {"Pantsir", "Buk", "Iskander"}
+    assert {"Belgorod", "Kramatorsk"} <= found
+
+
 def test_each_choice_keeps_its_score_and_candidates(parsers):
     [rm] = [r for r in parse(parsers["spacy"], "Heavy fighting continued near Bakhmut.") if r.mention.text == "Bakhmut"]
     assert rm.candidates and rm.candidates[0][0] == rm.place.geonameid
