@@ -5,6 +5,7 @@ words, person and organisation names, and sentence-initial capitals from becomin
 """
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from dataclasses import dataclass
@@ -271,6 +272,8 @@ class Recognizer:
         if top.name_kind >= 1 and top.feature_class == "P" and top.population < _LIMITS["alternate_name_min_population"]:
             # Alternate spellings of hamlets collide with products and surnames ("Pantsir").
             return False
+        if top.name_kind >= 1 and top.feature_class == "P" and self._only_a_foreign_alias(surface, key, common):
+            return False
         if sentence_start and common >= _LIMITS["sentence_start_common_zipf"]:
             # "Kyiv said..." opens many sentences; "Nice work..." is not about Nice.
             if top.feature_code == "PCLI":
@@ -284,6 +287,21 @@ class Recognizer:
                 return top.feature_code in ("PCLI", "ADM1") or top.population >= _LIMITS["very_big_place_population"]
             return top.population >= _LIMITS["big_place_population"] or top.feature_code in ("PCLI", "ADM1")
         return True
+
+    def _only_a_foreign_alias(self, surface: str, key: str, common: float) -> bool:
+        """A word that names no place officially and is only an alias of a town that spells it
+        otherwise: an airport code ("DOH", "BAI"), a word or surname another language uses
+        for the town ("Jin" for Tsu, "Molotov" for Perm, "You'd"). Kept: real spellings of the
+        name ("Lugansk", "Odessa"), rare exonyms ("Dnepropetrovsk"), and the aliases of famous
+        cities ("Kiev", "Calcutta", "NYC")."""
+        readings = self.gazetteer.lookup(surface, limit=60)
+        if any(c.name_kind == 0 for c in readings):
+            return False     # some place is called this: which one is the resolver's question
+        top = readings[0]
+        if top.population >= _LIMITS["alternate_name_famous_population"] or _spells(key, top.name):
+            return False
+        code = surface.isupper() and len(surface) <= 3
+        return code or common >= _LIMITS["alternate_name_common_zipf"]
 
     # -- merging -------------------------------------------------------------
     def _spacy_mentions(self, ents, article_text: str) -> tuple[list[Mention], list[tuple[int, int]], list[tuple[int, int]]]:
@@ -468,6 +486,15 @@ def _names_something_else(text: str, mention: Mention) -> bool:
         return True
     return key in _DISEASES or bool(_NOT_A_PLACE_AFTER.match(text[mention.end:mention.end + 16]))
 
+
+
+def _spells(key: str, official: str) -> bool:
+    """Whether ``key`` is the official name written another way: one of its words ("Enfield" for
+    Enfield Town) or a close spelling ("Lugansk" for Luhansk)."""
+    name = normalize_name(official)
+    if key in name.replace("-", " ").split() or name in key.split():
+        return True
+    return difflib.SequenceMatcher(None, key, name).ratio() >= _LIMITS["alternate_spelling_similarity"]
 
 
 def _hint(surface: str) -> str | None:
