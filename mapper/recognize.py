@@ -325,7 +325,8 @@ class Recognizer:
             if not text:
                 continue
             if label in ("GPE", "LOC"):
-                places.append(Mention(start, end, text, label, _hint(text)))
+                if normalize_name(text) not in _NEVER:     # the model also calls "Xinhua" a place
+                    places.append(Mention(start, end, text, label, _hint(text)))
             elif label == "FAC":
                 if normalize_name(text) in self.names:
                     places.append(Mention(start, end, text, label, _hint(text)))

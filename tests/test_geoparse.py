@@ -95,6 +95,12 @@ def test_words_that_are_only_a_foreign_alias_of_a_town_are_not_places(parsers, m
     assert found["Kiev"].country_code == found["Dnepropetrovsk"].country_code == "UA"
 
 
+@pytest.mark.parametrize("mode", ["spacy", "gazetteer"])
+def test_news_agencies_named_like_towns_are_not_places(parsers, mode):
+    found = {rm.mention.text for rm in parse(parsers[mode], "Floods hit Wuhan on Monday, Xinhua reported.")}
+    assert "Xinhua" not in found and "Wuhan" in found
+
+
 def test_each_choice_keeps_its_score_and_candidates(parsers):
     [rm] = [r for r in parse(parsers["spacy"], "Heavy fighting continued near Bakhmut.") if r.mention.text == "Bakhmut"]
     assert rm.candidates and rm.candidates[0][0] == rm.place.geonameid
