@@ -304,7 +304,7 @@ class Recognizer:
         return code or common >= _LIMITS["alternate_name_common_zipf"]
 
     # -- merging -------------------------------------------------------------
-    def _spacy_mentions(self, ents, article_text: str) -> tuple[list[Mention], list[tuple[int, int]], list[tuple[int, int]]]:
+    def _spacy_mentions(self, ents, article_text: str) -> tuple[list[Mention], list[tuple[int, int, bool]], list[tuple[int, int]]]:
         places, blockers, organisations = [], [], []
         for ent in ents:
             label = ent.label_
@@ -325,7 +325,8 @@ class Recognizer:
             if not text:
                 continue
             if label in ("GPE", "LOC"):
-                if normalize_name(text) not in _NEVER:     # the model also calls "Xinhua" a place
+                # the model also calls "Xinhua" and "marijuana" places
+                if normalize_name(text) not in _NEVER and not text.islower():
                     places.append(Mention(start, end, text, label, _hint(text)))
             elif label == "FAC":
                 if normalize_name(text) in self.names:
@@ -338,7 +339,12 @@ class Recognizer:
                 # "Paris", "Kramatorsk").
                 continue
             elif label in _BLOCKING_LABELS:
-                blockers.append((start, end))
+                if label == "PERSON":
+                    # "Buffalo Fire Chief Smith": the person is Smith; the words before the title are not his
+                    start = end - len(_after_last_title(text))
+                # a PERSON span that is no name ("Sri Lanka - approximately") may hold a place;
+                # a product, work or event named after one ("Crown Victoria") does not
+                blockers.append((start, end, label != "PERSON" or _looks_like_a_name(article_text[start:end])))
             elif label == "ORG":
                 organisations.append((start, end))
         return places, blockers, organisations
@@ -348,7 +354,8 @@ class Recognizer:
         return bool(best) and (best[0].feature_class == "A" or best[0].population >= _LIMITS["major_place_population"])
 
     def _mislabelled_place(self, word: str) -> bool:
-        """A lone word tagged PERSON or PRODUCT that is a big place, or a rare word naming a fair-sized one."""
+        """A name the model tagged PERSON or PRODUCT that is a country, a province or a big place, or
+        a rare word naming a fair-sized one."""
         best = self.gazetteer.lookup(word, limit=1)
         if not best:
             return False
@@ -403,7 +410,11 @@ class Recognizer:
         for m in gaz:
             if any(m.start < e and s < m.end for s, e in taken):
                 continue
-            if any(m.start >= s and m.end <= e for s, e in blockers):
+            blocker = next(((s, e, named) for s, e, named in blockers if m.start >= s and m.end <= e), None)
+            # "Burkina Faso", "Milton Keynes", "Sri Lanka - approximately" tagged PERSON: a country,
+            # province or big city that is the whole span, or inside one that is no name, stays.
+            if blocker and not (((blocker[0], blocker[1]) == (m.start, m.end) or not blocker[2])
+                                and self._mislabelled_place(m.text)):
                 continue
             # A place inside an organisation's name ("Winnipeg police", "U.S. Department of Justice")
             # is still a toponym; minor namesakes inside names ("Sears Tower") are not.
@@ -414,8 +425,8 @@ class Recognizer:
             merged.append(m)
             taken.append((m.start, m.end))
         # A word used in a person's name ("Mike Jansen") names that person when it comes back alone.
-        person_words = {normalize_name(w) for ent in ents if ent.label_ == "PERSON" and _looks_like_a_name(ent.text)
-                        for w in ent.text.split()}
+        person_words = {normalize_name(w) for ent in ents if ent.label_ == "PERSON"
+                        and _looks_like_a_name(_after_last_title(ent.text)) for w in _after_last_title(ent.text).split()}
         merged = [m for m in merged if not _names_something_else(article.text, m)
                   and not (" " not in m.text and m.label != "NORP" and normalize_name(m.text) in person_words)]
         merged.sort(key=lambda m: m.start)
@@ -439,12 +450,27 @@ _NOT_A_PLACE_AFTER = re.compile(r"^(?:\$|[ \-](?:" + "|".join(_LEXICON["not_a_pl
 _NOT_IN_PERSON_NAMES = _TYPE_WORDS | _GENERIC
 
 
+def _after_last_title(text: str) -> str:
+    """The name in a PERSON span that holds a title: "Smith" in "Buffalo Fire Chief Smith"."""
+    words = text.split(" ")
+    for k in range(len(words) - 2, -1, -1):
+        if words[k].lower().rstrip(".") in _PERSON_TITLES:
+            return " ".join(words[k + 1:])
+    return text
+
+
+# Lowercase words that belong inside people's names ("Ahmed bin Salman", "Ursula von der Leyen").
+_NAME_PARTICLES = frozenset({"al", "bin", "bint", "ibn", "da", "das", "de", "del", "della", "der", "des", "di",
+                             "do", "dos", "du", "el", "la", "le", "van", "von", "y", "zu", "ter", "ten"})
+
+
 def _looks_like_a_name(text: str) -> bool:
-    """Words, not "Trump - Wisconsin" or "Village Malakal": a small model's PERSON spans are
-    not always people."""
+    """Words, not "Trump - Wisconsin", "Village Malakal" or "Cornwall Fire and": a small model's
+    PERSON spans are not always people."""
     words = text.split()
     return len(words) > 1 and not any(w in ("-", "–", "—") or any(ch.isdigit() for ch in w)
-                                      or w.lower() in _NOT_IN_PERSON_NAMES for w in words)
+                                      or w.lower() in _NOT_IN_PERSON_NAMES
+                                      or (w[0].islower() and w not in _NAME_PARTICLES) for w in words)
 
 
 _CAPITALISED_WORD = regex.compile(r"(?<![\p{L}\-])\p{Lu}\p{Ll}+(?![\p{L}])")

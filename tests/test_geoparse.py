@@ -101,6 +101,28 @@ def test_news_agencies_named_like_towns_are_not_places(parsers, mode):
     assert "Xinhua" not in found and "Wuhan" in found
 
 
+@pytest.mark.parametrize("text, place", [
+    # the small model tags the country, the city and the province as people
+    ("Five nations have been hit by cholera: Burkina Faso, Cote d'Ivoire, Guinea and Mali.", "Burkina Faso"),
+    ("He was taken to a hospital in Milton Keynes, where he later died.", "Milton Keynes"),
+    ("New cases were found in Tocantins and Minas Gerais this week.", "Minas Gerais"),
+    # ... and the place inside a span that names no one
+    ("The dead: Sri Lanka - approximately 28,500, India - more than 10,000.", "Sri Lanka"),
+    # a place before a title, or in a span that is no name, does not become a person's name
+    ("A fire broke out in downtown Buffalo. According to Buffalo Fire Chief Smith, nobody was hurt.", "Buffalo"),
+])
+def test_places_the_model_calls_people_are_kept(parsers, text, place):
+    assert place in {rm.mention.text for rm in parse(parsers["spacy"], text)}
+
+
+def test_what_looks_like_a_persons_name():
+    from mapper.recognize import _after_last_title, _looks_like_a_name
+
+    assert _looks_like_a_name("Mike Jansen") and _looks_like_a_name("Ursula von der Leyen")
+    assert not _looks_like_a_name("Cornwall Fire and") and not _looks_like_a_name("Trump - Wisconsin")
+    assert _after_last_title("Buffalo Fire Chief Smith") == "Smith"
+
+
 def test_each_choice_keeps_its_score_and_candidates(parsers):
     [rm] = [r for r in parse(parsers["spacy"], "Heavy fighting continued near Bakhmut.") if r.mention.text == "Bakhmut"]
     assert rm.candidates and rm.candidates[0][0] == rm.place.geonameid
