@@ -22,6 +22,7 @@ __all__ = ["read_articles", "parse_text_article", "parse_date", "MAX_ARTICLE_CHA
 # Longer texts are almost always a mistake (a database dump, a binary); they would take minutes.
 MAX_ARTICLE_CHARS = 5_000_000
 ARTICLE_SUFFIXES = {".txt", ".text", ".md", ".jsonl", ".ndjson", ".json", ".html", ".htm"}
+_TRAILING_ZONE = re.compile(r"\s+[A-Z]{2,5}$")
 _DATE_HEADER = re.compile(r"^\s*date\s*[:=]?\s*(\d{4}-\d{2}-\d{2})\b[ \t]*\n?", re.IGNORECASE)
 
 
@@ -32,6 +33,10 @@ def parse_date(value) -> dt.date | None:
     datetime.date(2024, 11, 27)
     >>> parse_date("2024-11-27T08:15:00Z")
     datetime.date(2024, 11, 27)
+    >>> parse_date("Dec 17, 2016 7:38 AM ET")
+    datetime.date(2016, 12, 17)
+    >>> parse_date("December 13, 2016 MST")
+    datetime.date(2016, 12, 13)
     >>> parse_date("yesterday") is None
     True
     """
@@ -50,10 +55,16 @@ def parse_date(value) -> dt.date | None:
             return None
     try:
         from dateutil import parser as dateutil_parser
-
-        return dateutil_parser.parse(text, fuzzy=False).date()
-    except (ValueError, OverflowError, ImportError):
+    except ImportError:
         return None
+    # The date as written where it was written: "Dec 17, 2016 7:38 AM ET" is the 17th. A zone
+    # after a bare date ("December 13, 2016 MST") is more than dateutil reads: it goes.
+    for candidate in (text, _TRAILING_ZONE.sub("", text)):
+        try:
+            return dateutil_parser.parse(candidate, fuzzy=False, ignoretz=True).date()
+        except (ValueError, OverflowError):
+            continue
+    return None
 
 
 def _check_text(text: str, source: str) -> str:
