@@ -27,6 +27,7 @@ _LEXICON = json.loads((Path(__file__).resolve().parent / "lexicons" / "recogniti
 _CONNECTORS = frozenset(_LEXICON["connectors"])       # lowercase words inside a multi-word name
 _NEVER = frozenset(_LEXICON["never_places"])          # capitalised words never places on their own
 _PERSON_TITLES = frozenset(_LEXICON["person_titles"])
+_SAINTS = frozenset({"st", "saint", "ste", "sainte"})   # titles of people, and the first word of many places
 _DISEASES = frozenset(_LEXICON["disease_names"])
 _GENERIC = frozenset(_LEXICON["generic_feature_words"])   # "Island", "Bay": the tail of a longer name
 _COMPASS = frozenset({"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
@@ -61,8 +62,11 @@ _TOKEN = re.compile(r"(?:[A-Z][a-z]?\.){2,}|[^\W\d_]+(?:['’ʼ\-][^\W\d_]+)*", 
 _WORD = r"\p{Lu}[\p{L}\p{M}]*(?:['’ʼ][\p{L}\p{M}]+|-(?:\p{Ll}{1,4}-)?\p{Lu}[\p{L}\p{M}]*)*"
 _ABBREVIATION = r"(?:\p{Lu}\p{Ll}?\.){2,}"
 _CONTINUATION = r"(?:" + "|".join(sorted((regex.escape(w) for w in _CONNECTORS | _TYPE_WORDS), key=len, reverse=True)) + r")"
+# "St. Petersburg", "Mt. Vernon", "Ft. Worth": the abbreviation's dot does not end the name.
+_NAME_PREFIXES = ("St", "Ste", "Mt", "Ft", "Pt")
+_PREFIX = r"(?:" + "|".join(_NAME_PREFIXES) + r")\.(?= \p{Lu})"
 _CAPITALISED_RUN = regex.compile(
-    rf"(?<![\p{{L}}\p{{M}}])(?:{_ABBREVIATION}|{_WORD})(?:[ \-](?:{_ABBREVIATION}|{_WORD}|{_CONTINUATION}(?![\p{{L}}\p{{M}}])))*")
+    rf"(?<![\p{{L}}\p{{M}}])(?:{_ABBREVIATION}|{_PREFIX}|{_WORD})(?:[ \-](?:{_ABBREVIATION}|{_PREFIX}|{_WORD}|{_CONTINUATION}(?![\p{{L}}\p{{M}}])))*")
 # The word before a name, searched backwards from it: searched forwards, the regex tries every
 # start in the window before the one that reaches its end (ten times slower, once per name).
 _PREVIOUS_WORD = regex.compile(r"([\p{L}]+)\.?\s+$", regex.REVERSE)
@@ -206,7 +210,8 @@ class Recognizer:
             limit = min(longest, n - i)
             # Tokens of one name are joined by a single space or hyphen.
             run_length = 1
-            while run_length < limit and run[tokens[i + run_length - 1].end:tokens[i + run_length].start] in (" ", "-"):
+            while run_length < limit and (run[tokens[i + run_length - 1].end:tokens[i + run_length].start] in (" ", "-")
+                                          or _prefix_gap(run, tokens[i + run_length - 1], tokens[i + run_length])):
                 run_length += 1
             matched = 0
             for length in range(run_length, 0, -1):
@@ -314,7 +319,7 @@ class Recognizer:
                 start += 4
                 text = text[4:]
             first_word = text.split(" ", 1)[0].lower().rstrip(".")
-            if label in ("GPE", "LOC", "FAC") and first_word in _PERSON_TITLES and " " in text:
+            if label in ("GPE", "LOC", "FAC") and first_word in _PERSON_TITLES - _SAINTS and " " in text:
                 continue
             before = _PREVIOUS_WORD.search(article_text, max(0, start - 24), start)
             if before and before.group(1).lower() in _PERSON_TITLES:
@@ -450,6 +455,10 @@ _NOT_A_PLACE_AFTER = re.compile(r"^(?:\$|[ \-](?:" + "|".join(_LEXICON["not_a_pl
 _NOT_IN_PERSON_NAMES = _TYPE_WORDS | _GENERIC
 
 
+def _prefix_gap(run: str, token: _Token, following: _Token) -> bool:
+    return token.text in _NAME_PREFIXES and run[token.end:following.start] == ". "
+
+
 def _after_last_title(text: str) -> str:
     """The name in a PERSON span that holds a title: "Smith" in "Buffalo Fire Chief Smith"."""
     words = text.split(" ")
@@ -511,7 +520,23 @@ def _names_something_else(text: str, mention: Mention) -> bool:
         return True
     if key in _weapon_system_names() and not mention.hint:
         return True
-    return key in _DISEASES or bool(_NOT_A_PLACE_AFTER.match(text[mention.end:mention.end + 16]))
+    if bool(_NOT_A_PLACE_AFTER.match(text[mention.end:mention.end + 16])):
+        return True
+    return key in _DISEASES and not _written_as_a_place(text, mention)
+
+
+# What makes a name that is also a disease's ("Marburg", "Rift Valley", "St. Louis") the place:
+# a preposition of place before it, a list or an apposition around it, or a unit word.
+_PLACE_PREPOSITION_BEFORE = regex.compile(r"\b(?:in|near|at|from|to|outside|around|across)\s+(?:the\s+)?$",
+                                          regex.IGNORECASE)
+_PLACE_LIST_AFTER = regex.compile(r"^,\s+\p{Lu}")
+_PLACE_LIST_BEFORE = regex.compile(r"\p{L},\s+$")
+
+
+def _written_as_a_place(text: str, mention: Mention) -> bool:
+    before = text[max(0, mention.start - 20):mention.start]
+    return bool(mention.hint or _PLACE_PREPOSITION_BEFORE.search(before) or _PLACE_LIST_BEFORE.search(before)
+                or _PLACE_LIST_AFTER.match(text, mention.end))
 
 
 

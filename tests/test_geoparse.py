@@ -123,6 +123,27 @@ def test_what_looks_like_a_persons_name():
     assert _after_last_title("Buffalo Fire Chief Smith") == "Smith"
 
 
+@pytest.mark.parametrize("mode", ["spacy", "gazetteer"])
+@pytest.mark.parametrize("text, name, lat, lon", [
+    ("Trains from Moscow to St. Petersburg were cancelled.", "St. Petersburg", 59.94, 30.31),
+    ("The storm moved from Dallas to Ft. Worth overnight.", "Ft. Worth", 32.75, -97.33),
+    ("The team flew from London, Ontario, to St. Thomas.", "St. Thomas", 42.78, -81.19),
+])
+def test_names_written_with_an_abbreviated_saint_or_fort(parsers, mode, text, name, lat, lon):
+    found = {rm.mention.text: rm.place for rm in parse(parsers[mode], text)}
+    assert haversine_km(found[name].lat, found[name].lon, lat, lon) < 30
+
+
+@pytest.mark.parametrize("mode", ["spacy", "gazetteer"])
+def test_places_named_like_diseases_count_where_written_as_places(parsers, mode):
+    text = ("Cases of Marburg rose, and St. Louis encephalitis spread. The team played in St. Louis, "
+            "and floods hit the provinces of Nyanza, Rift Valley and Coast.")
+    found = {(rm.mention.text, rm.mention.start) for rm in parse(parsers[mode], text)}
+    assert {t for t, _ in found} >= {"St. Louis", "Rift Valley"}
+    assert "Marburg" not in {t for t, _ in found}
+    assert (("St. Louis", text.index("St. Louis encephalitis")) not in found)
+
+
 def test_each_choice_keeps_its_score_and_candidates(parsers):
     [rm] = [r for r in parse(parsers["spacy"], "Heavy fighting continued near Bakhmut.") if r.mention.text == "Bakhmut"]
     assert rm.candidates and rm.candidates[0][0] == rm.place.geonameid
