@@ -65,8 +65,12 @@ _CONTINUATION = r"(?:" + "|".join(sorted((regex.escape(w) for w in _CONNECTORS |
 # "St. Petersburg", "Mt. Vernon", "Ft. Worth": the abbreviation's dot does not end the name.
 _NAME_PREFIXES = ("St", "Ste", "Mt", "Ft", "Pt")
 _PREFIX = r"(?:" + "|".join(_NAME_PREFIXES) + r")\.(?= \p{Lu})"
+# "ez-Zor", "al-Shughur", "el-Sheikh": an article joined to the next word of an Arabic name.
+_JOINED_ARTICLE = r"\p{Ll}{1,3}-\p{Lu}[\p{L}\p{M}]*"
 _CAPITALISED_RUN = regex.compile(
-    rf"(?<![\p{{L}}\p{{M}}])(?:{_ABBREVIATION}|{_PREFIX}|{_WORD})(?:[ \-](?:{_ABBREVIATION}|{_PREFIX}|{_WORD}|{_CONTINUATION}(?![\p{{L}}\p{{M}}])))*")
+    rf"(?<![\p{{L}}\p{{M}}])(?:{_ABBREVIATION}|{_PREFIX}|{_WORD})"
+    rf"(?:[ \-](?:{_ABBREVIATION}|{_PREFIX}|{_WORD}|{_JOINED_ARTICLE}|{_CONTINUATION}(?![\p{{L}}\p{{M}}])))*")
+_JOINED_ARTICLE_TOKEN = regex.compile(_JOINED_ARTICLE + "$")
 # The word before a name, searched backwards from it: searched forwards, the regex tries every
 # start in the window before the one that reaches its end (ten times slower, once per name).
 _PREVIOUS_WORD = regex.compile(r"([\p{L}]+)\.?\s+$", regex.REVERSE)
@@ -216,7 +220,8 @@ class Recognizer:
             matched = 0
             for length in range(run_length, 0, -1):
                 last = tokens[i + length - 1].text
-                if length > 1 and not (last[0].isupper() or last.lower() in _TYPE_WORDS):
+                if length > 1 and not (last[0].isupper() or last.lower() in _TYPE_WORDS
+                                       or _JOINED_ARTICLE_TOKEN.match(last)):
                     continue
                 key = norms[i] if length == 1 else " ".join(norms[i:i + length])
                 if key in self.names:
@@ -226,6 +231,12 @@ class Recognizer:
                 # "Plum Island", "Mahim Bay", "Trillium Health Centre": the end of a name the
                 # gazetteer does not know, not Iceland ("Island"), Somalia's Bay region or France's.
                 i += 1
+                continue
+            if (matched and i + matched < n and _JOINED_ARTICLE_TOKEN.match(tokens[i + matched].text)
+                    and run[tokens[i + matched - 1].end:tokens[i + matched].start] == " "):
+                # "Jisr al-Shughur", "Ras al-Ain": the start of a longer name the gazetteer does
+                # not know, not the village called Jisr or Ras.
+                i += matched + 1
                 continue
             if (matched and i + matched < n and all(w in _LEADING_QUALIFIERS for w in key.split())
                     and run[tokens[i + matched - 1].end:tokens[i + matched].start] == " "):
