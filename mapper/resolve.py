@@ -185,9 +185,14 @@ class Resolver:
                 mine[u] = mine.get(u, 0) + 1
         everything = sum(tally.values())
         out = {}
+        by_counts: dict[tuple, dict] = {}    # names counted alike (most: once, in one unit) share the rest's focus
         for key, mine in own.items():
-            total = everything - sum(mine.values())
-            out[key] = {k: (n - mine.get(k, 0)) / total for k, n in tally.items() if n > mine.get(k, 0)} if total else {}
+            counts = tuple(mine.items())
+            if counts not in by_counts:
+                total = everything - sum(mine.values())
+                by_counts[counts] = {k: (n - mine.get(k, 0)) / total for k, n in tally.items()
+                                     if n > mine.get(k, 0)} if total else {}
+            out[key] = by_counts[counts]
         return out
 
     @staticmethod
@@ -305,27 +310,33 @@ class Resolver:
             if self.ranker is not None:
                 start = starts[i]
                 pool_scores = scores[start:start + len(pool)]
-                order = [0] if len(pool) == 1 else sorted(
-                    range(len(pool)), key=lambda k: (-pool_scores[k], -pool[k].population, pool[k].geonameid))
-                ranked = [(pool_scores[k], pool[k], None) for k in order]
-                score, best, _ = ranked[0]
+                order = self._best_first(pool_scores, profiles[i].tiebreak)
+                score, best = pool_scores[order[0]], pool[order[0]]
                 # worked out once the passes settle
                 components = _Explain(rows[start + order[0]].tolist()) if self.explain else {}
+                considered = tuple([(pool[k].geonameid, round(pool_scores[k], 3)) for k in order[:10]])
             else:
                 ranked = [(s, c, comp) for s, c, comp in self._heuristic_rank(
                     pool, [c for j, c in enumerate(first) if c is not None and j != i], evidence.focus,
                     self._appositives(i, first, evidence, apposition))]
                 score, best, components = ranked[0]
+                considered = tuple((c.geonameid, round(float(s), 3)) for s, c, _ in ranked[:10])
             key = keys[i]
             if key in names_seen and names_seen[key].geonameid != best.geonameid and not mention.hint:
                 best = names_seen[key]
                 components = {"repeat": 1.0}
             names_seen.setdefault(key, best)
-            resolved = ResolvedMention(mention, place_from_candidate(best), float(score), components,
-                                       tuple((c.geonameid, round(float(s), 3)) for s, c, _ in ranked[:10]))
+            resolved = ResolvedMention(mention, place_from_candidate(best), float(score), components, considered)
             decided.setdefault((key, mention.hint, mention.label), resolved)
             out.append(resolved)
         return out
+
+    @staticmethod
+    def _best_first(scores: list[float], tiebreak: tuple[tuple[int, int], ...]) -> list[int]:
+        """Candidate indices by score, then population, then id."""
+        if len(scores) == 1:
+            return [0]
+        return sorted(range(len(scores)), key=lambda k: (-scores[k], tiebreak[k]))
 
     @staticmethod
     def _first_pick(pool: list[Candidate], priors: list[float], countries_named: set[str]) -> Candidate:

@@ -56,43 +56,46 @@ def _code_id(codes: tuple) -> int:
     return found if found is not None else _CODE_IDS.setdefault(codes, next(_NEXT_CODE_ID))
 
 
-# The rows of the arrays :func:`_agreement` reads for candidates: country, (country, admin1),
-# (country, admin1, admin2), id, latitude and longitude in radians, cosine of the latitude.
-_CC, _A1, _A2, _ID, _LAT, _LON, _COS_LAT = range(7)
+def _half_radians_and_cosine(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    # Halving is exact, so halving each point once is halving every difference of two.
+    lat, lon = np.radians(lat), np.radians(lon)
+    return lat / 2, lon / 2, np.cos(lat)
 
 
 def _candidate_rows(pool: tuple[Candidate, ...]) -> np.ndarray:
+    """The arrays :func:`_agreement` reads for candidates, one column each: their country,
+    (country, admin1) and (country, admin1, admin2) codes as numbers, their id, half their
+    latitude and longitude in radians, the cosine of their latitude."""
     columns = tuple(zip(*pool))
     cc, a1, a2 = (columns[Candidate._fields.index(f)] for f in ("country_code", "admin1_code", "admin2_code"))
-    lat = np.radians(np.array(columns[Candidate._fields.index("lat")], dtype=float))
-    lon = np.radians(np.array(columns[Candidate._fields.index("lon")], dtype=float))
     codes = np.array([[_code_id((c,)) for c in cc], [_code_id((c, a)) for c, a in zip(cc, a1)],
                       [_code_id((c, a, b)) for c, a, b in zip(cc, a1, a2)],
                       columns[Candidate._fields.index("geonameid")]], dtype=float)
-    return np.vstack([codes, lat, lon, np.cos(lat)])
+    point = _half_radians_and_cosine(np.array(columns[Candidate._fields.index("lat")], dtype=float),
+                                     np.array(columns[Candidate._fields.index("lon")], dtype=float))
+    return np.vstack([codes, *point])
 
 
 @lru_cache(maxsize=65536)
 def _as_context(c: Candidate) -> tuple[float, ...]:
-    """A place the others are read against, as the columns :func:`_agreement` compares with:
-    its codes, its point, and what sharing a unit with it is worth (as
-    :func:`gazetteer.geocoder.context_fit` counts it: 3 for the country, 4 when it is the
-    country; 3 more for its admin-1 unit, 2 more for its admin-2 unit; up to 4 for a town
-    nearby)."""
+    """A place the others are read against, as :func:`_agreement` compares candidates with it:
+    its codes and point as :func:`_candidate_rows` has them, and what sharing a unit with it is
+    worth (as :func:`gazetteer.geocoder.context_fit` counts it: 3 for the country, 4 when it is
+    the country; 3 more for its admin-1 unit, 2 more for its admin-2 unit; up to 4 for a town
+    nearby), and whether it is a country."""
     country = c.feature_code == "PCLI"
     has_unit = bool(c.admin1_code)
+    lat_half, lon_half, cos_lat = _half_radians_and_cosine(np.array([float(c.lat)]), np.array([float(c.lon)]))
     return (float(_code_id((c.country_code,))),
             float(_code_id((c.country_code, c.admin1_code))) if has_unit else _NO_UNIT,
             float(_code_id((c.country_code, c.admin1_code, c.admin2_code))) if has_unit else _NO_UNIT,
-            float(c.geonameid), float(c.lat), float(c.lon),
+            float(c.geonameid), float(lat_half[0]), float(lon_half[0]), float(cos_lat[0]),
             4.0 if country else 3.0, 0.0 if country else 3.0, 2.0 if c.feature_code == "ADM2" else 0.0,
             4.0 if c.feature_class == "P" else 0.0, float(country))
 
 
 def _context_columns(context: list[Candidate]) -> np.ndarray:
-    columns = np.array(list(zip(*map(_as_context, context))))
-    columns[4:6] = np.radians(columns[4:6])
-    return columns
+    return np.array(list(zip(*map(_as_context, context))))
 
 
 class _PoolProfile:
@@ -109,6 +112,7 @@ class _PoolProfile:
         self.regions = tuple((c.country_code, c.admin1_code) if c.admin1_code and c.feature_code != "PCLI" else None
                              for c in pool)
         self.ids = tuple(c.geonameid for c in pool)
+        self.tiebreak = tuple((-c.population, c.geonameid) for c in pool)    # between equal scores
         self.towns = np.array([float(c.feature_class == "P") for c in pool])
         self._priors: list[float] | None = None
         self._rows: dict[tuple, np.ndarray] = {}   # per (hint, label): a few at most
@@ -134,24 +138,36 @@ def pool_profile(pool: tuple[Candidate, ...]) -> _PoolProfile:
     return _PoolProfile(pool)
 
 
-def _agreement(rows: np.ndarray, context: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Row x context matrices: agreement score (as :func:`gazetteer.geocoder.context_fit` counts
-    it for one pair) and great-circle km, countries in the context left infinitely far.
+def _agreement(rows: np.ndarray, context: np.ndarray, own: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Context x candidate matrices: agreement score (as :func:`gazetteer.geocoder.context_fit`
+    counts it for one pair) and great-circle km, countries in the context infinitely far.
     ``rows``: the candidates' arrays, as :class:`_PoolProfile` keeps them; ``context``: from
-    :func:`_context_columns`."""
-    row_cc, row_a1, row_a2, row_id, row_lat, row_lon, row_cos = rows
-    (ctx_cc, ctx_a1, ctx_a2, ctx_id, ctx_lat, ctx_lon, country_fit, admin1_fit, admin2_fit, town_fit,
-     ctx_country) = context
-    a = (np.sin((ctx_lat - row_lat[:, None]) / 2) ** 2
-         + row_cos[:, None] * np.cos(ctx_lat) * np.sin((ctx_lon - row_lon[:, None]) / 2) ** 2)
-    km = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(np.maximum(a, 0.0), 1.0)))
-    # Whole numbers up to here, so exact in any order; the nearby-town share is added last.
-    score = (row_cc[:, None] == ctx_cc) * country_fit
-    score += (row_a1[:, None] == ctx_a1) * admin1_fit
-    score += (row_a2[:, None] == ctx_a2) * admin2_fit
-    score += town_fit * np.maximum(1 - km / 150, 0.0)
-    score[row_id[:, None] == ctx_id] = 0.0
-    km[:, ctx_country != 0.0] = np.inf
+    :func:`_context_columns`; ``own``: pairs that count for nothing (a name's own pick).
+    Few operations on whole matrices: each costs more to start than to run."""
+    half_differences = np.sin(context[4:6, :, None] - rows[4:6, None, :])    # latitudes, longitudes
+    half_differences *= half_differences
+    a, b = half_differences
+    b *= np.multiply.outer(context[6], rows[6])
+    a += b
+    np.maximum(a, 0.0, out=a)
+    np.minimum(a, 1.0, out=a)
+    km = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(a, out=a), out=a)
+    # Whole numbers: exact whatever the order they are added in.
+    score = ((context[:3, :, None] == rows[:3, None, :]) * context[7:10, :, None]).sum(axis=0)
+    nearby = km / 150
+    np.subtract(1, nearby, out=nearby)
+    np.maximum(nearby, 0.0, out=nearby)
+    nearby *= context[10][:, None]
+    score += nearby
+    nothing = np.equal.outer(context[3], rows[3])    # a place agrees with itself for nothing
+    far = context[11] != 0.0                          # countries: no distance to them
+    if own is not None:
+        nothing |= own
+        own[far] = True
+        np.putmask(km, own, np.inf)
+    else:
+        km[far] = np.inf
+    np.putmask(score, nothing, 0.0)
     return score, km
 
 
@@ -159,10 +175,11 @@ _NO_NEIGHBOUR = math.log10(1 + 20000.0)
 
 
 def _nearest(km: np.ndarray) -> np.ndarray:
-    """log10(1 + km) to each row's nearest place; _NO_NEIGHBOUR when there is none."""
-    nearest = km.min(axis=1)
-    finite = np.isfinite(nearest)
-    return np.where(finite, np.log10(1 + np.where(finite, nearest, 0.0)), _NO_NEIGHBOUR)
+    """log10(1 + km) to each candidate's nearest place; _NO_NEIGHBOUR when there is none."""
+    nearest = km.min(axis=0)
+    near = np.log10(1 + nearest)
+    np.putmask(near, np.isinf(nearest), _NO_NEIGHBOUR)
+    return near
 
 
 def article_context(profiles: list[_PoolProfile], keys: list[str], first: list[Candidate | None],
@@ -170,21 +187,20 @@ def article_context(profiles: list[_PoolProfile], keys: list[str], first: list[C
     """For the candidates of the wanted mentions, in order: agreement with the article's other
     places (every mention's first-pass pick except its own name's) and log10(1 + km) to the
     nearest of them. One matrix operation per article instead of one per mention."""
-    size = sum(len(profiles[i].pool) for i in wanted)
-    ctx_index = [j for j, c in enumerate(first) if c is not None]
-    if not size or not ctx_index:
-        return np.zeros(size), np.full(size, _NO_NEIGHBOUR)
-    rows = profiles[wanted[0]].where if len(wanted) == 1 else np.concatenate([profiles[i].where for i in wanted], axis=1)
-    score, km = _agreement(rows, _context_columns([first[j] for j in ctx_index]))
+    sizes = [len(profiles[i].pool) for i in wanted]
     # Names as small integers: comparing them is cheaper than comparing strings. A mention's own
-    # pick has its name, so comparing names leaves it out too.
+    # pick has its name, so comparing names leaves it out too. A name repeated with the same
+    # pick is one place of the context: the best and nearest agreement are the same without repeats.
     key_ids: dict[str, int] = {}
     key_of = [key_ids.setdefault(k, len(key_ids)) for k in keys]
-    row_key = np.repeat([key_of[i] for i in wanted], [len(profiles[i].pool) for i in wanted])
-    own = row_key[:, None] == np.array([key_of[j] for j in ctx_index])
-    score[own] = 0.0
-    km[own] = np.inf
-    return np.maximum(score.max(axis=1), 0.0), _nearest(km)
+    context = {(c.geonameid, key_of[j]): c for j, c in enumerate(first) if c is not None}
+    if not sum(sizes) or not context:
+        return np.zeros(sum(sizes)), np.full(sum(sizes), _NO_NEIGHBOUR)
+    rows = profiles[wanted[0]].where if len(wanted) == 1 else np.concatenate([profiles[i].where for i in wanted], axis=1)
+    row_keys = [k for i, n in zip(wanted, sizes) for k in [key_of[i]] * n]
+    own = np.equal.outer([k for _, k in context], row_keys)
+    score, km = _agreement(rows, _context_columns(list(context.values())), own)
+    return np.maximum(score.max(axis=0), 0.0), _nearest(km)
 
 
 def pool_context(pool: list[Candidate], context: list[Candidate]) -> tuple[np.ndarray, np.ndarray]:
@@ -196,7 +212,7 @@ def pool_context(pool: list[Candidate], context: list[Candidate]) -> tuple[np.nd
 
 def _pool_context(profile: _PoolProfile, context: list[Candidate]) -> tuple[np.ndarray, np.ndarray]:
     score, km = _agreement(profile.where, _context_columns(context))
-    return np.maximum(score.max(axis=1), 0.0), _nearest(km)
+    return np.maximum(score.max(axis=0), 0.0), _nearest(km)
 
 
 def contains(unit: Candidate, place: Candidate) -> bool:
@@ -224,6 +240,9 @@ _ARTICLE_FEATURES = ("context", "focus", "apposition", "country_named", "near_ot
                      "contains_apposed", "dateline_town", "region_focus")
 (_CONTEXT, _FOCUS, _APPOSITION, _COUNTRY_NAMED, _NEAR, _PRIOR, _CONTAINS_APPOSED, _DATELINE,
  _REGION_FOCUS) = (FEATURE_NAMES.index(n) for n in _ARTICLE_FEATURES)
+
+
+_EVERY_ROW = [_CONTEXT, _NEAR, _PRIOR, _FOCUS, _REGION_FOCUS, _COUNTRY_NAMED]
 
 
 def _pool_rows(pool: tuple[Candidate, ...], hint: str | None, label: str) -> tuple[tuple[float, ...], ...]:
@@ -281,10 +300,8 @@ def article_features(profiles: list[_PoolProfile], mentions: list[Mention], keys
     ("WASHINGTON (Reuters) -") names the city the news was filed from."""
     matrix = np.concatenate([profiles[i].rows(mentions[i].hint, mentions[i].label) for i in wanted])
     fit, near = context_scores
-    matrix[:, _CONTEXT] = fit
-    matrix[:, _NEAR] = near
-    matrix[:, _PRIOR] = list(itertools.chain.from_iterable(evidence.priors[i] for i in wanted))
     named = evidence.countries_named
+    priors: list[float] = []
     focus: list[float] = []
     region_focus: list[float] = []
     country_named: list[bool] = []
@@ -292,12 +309,12 @@ def article_features(profiles: list[_PoolProfile], mentions: list[Mention], keys
         profile = profiles[i]
         by_country = evidence.focus_without.get(keys[i], {})
         by_region = evidence.region_focus_without.get(keys[i], {})
+        priors += evidence.priors[i]
         focus += [by_country.get(cc, 0.0) for cc in profile.country_codes]
         region_focus += [by_region.get(region, 0.0) for region in profile.regions]
         country_named += [cc in named for cc in profile.country_codes]
-    matrix[:, _FOCUS] = focus
-    matrix[:, _REGION_FOCUS] = region_focus
-    matrix[:, _COUNTRY_NAMED] = country_named
+    # One assignment for the columns every candidate has a value in.
+    matrix[:, _EVERY_ROW] = np.array([fit, near, priors, focus, region_focus, country_named]).T
     # What few mentions have: a place written right after or before them, the dateline.
     offset = 0
     for i in wanted:
