@@ -84,6 +84,7 @@ class Resolver:
         # The main score components of each choice; output that shows none can skip them.
         self.explain = explain
         self._profiles: dict[tuple, object] = {}
+        self._first_picks_seen: dict[tuple, Candidate] = {}
 
     def candidates(self, mention: Mention) -> list[Candidate]:
         surface = mention.text
@@ -121,8 +122,9 @@ class Resolver:
             found = self._profiles[key] = pool_profile(tuple(self.candidates(mention)))
         return found
 
-    def _evidence(self, article: Article, mentions: list[Mention], keys: list[str], pools: list[tuple[Candidate, ...]],
+    def _evidence(self, article: Article, mentions: list[Mention], keys: list[str], profiles: list,
                   priors: list[list[float]], first: list[Candidate | None] | None = None):
+        pools = [p.pool for p in profiles]
         # The place written right after another ("Paris, Texas", "Izium, Kharkiv region") qualifies it.
         apposition: dict[int, int] = {}
         for i in range(len(mentions) - 1):
@@ -132,17 +134,18 @@ class Resolver:
         countries = [p[0] for p in pools if p and p[0].feature_code == "PCLI"]
         named = {c.country_code for c in countries}
         if first is None:
-            first = self._first_picks(pools, priors, named)
+            first = self._first_picks(profiles, priors, named)
         # Focus: the countries the article's places are in, weighted by how often each is named.
-        tally: Counter[str] = Counter(c.country_code for c in first if c is not None)
+        picked = [c for c in first if c is not None]
+        tally: Counter[str] = Counter(c.country_code for c in picked)
         total = sum(tally.values())
         focus = {cc: n / total for cc, n in tally.items()} if total else {}
-        evidence = ArticleEvidence(context=[c for c in first if c is not None], focus=focus,
+        evidence = ArticleEvidence(context=picked, focus=focus,
                                    countries_named={c.country_code for c in countries}, priors=priors)
-        evidence.focus_without = self._focus_without(keys, first, tally)
-        region = _region_of
-        regions = Counter(region(c) for c in first if c is not None and region(c))
-        evidence.region_focus_without = self._focus_without(keys, first, regions, region)
+        evidence.focus_without = self._focus_without(keys, [c and c.country_code for c in first], tally)
+        regions_of = [c and _region_of(c) for c in first]
+        regions = Counter(r for r in regions_of if r)
+        evidence.region_focus_without = self._focus_without(keys, regions_of, regions)
         # "Georgia, Oklahoma, Pennsylvania": peers in a list, not a place and the unit holding it.
         for i, j in list(apposition.items()):
             unit = first[j]
@@ -158,28 +161,39 @@ class Resolver:
                 evidence.containers[j] = units
         return apposition, first, evidence
 
-    def _first_picks(self, pools: list[tuple[Candidate, ...]], priors: list[list[float]],
-                     named: set[str]) -> list[Candidate | None]:
+    def _first_picks(self, profiles, priors: list[list[float]], named: set[str]) -> list[Candidate | None]:
         picks: dict[int, Candidate] = {}    # a name repeated in the article is one pool
         first = []
-        for pool, prior in zip(pools, priors):
+        for profile, prior in zip(profiles, priors):
+            pool = profile.pool
             if not pool:
                 first.append(None)
                 continue
             if id(pool) not in picks:
-                picks[id(pool)] = self._first_pick(pool, prior, named)
+                picks[id(pool)] = (self._remembered_first_pick(profile, named) if prior is profile.priors
+                                   else self._first_pick(pool, prior, named))
             first.append(picks[id(pool)])
         return first
 
+    def _remembered_first_pick(self, profile, named: set[str]) -> Candidate:
+        """:meth:`_first_pick` with the pool's own priors: it depends on which of the pool's
+        countries the article names, and the same pools come back with the same countries."""
+        key = (profile, profile.countries.intersection(named))
+        pick = self._first_picks_seen.get(key)
+        if pick is None:
+            if len(self._first_picks_seen) >= _MAX_CACHED_NAMES:
+                self._first_picks_seen.clear()
+            pick = self._first_picks_seen[key] = self._first_pick(profile.pool, profile.priors, key[1])
+        return pick
+
     @staticmethod
-    def _focus_without(keys: list[str], first: list[Candidate | None], tally: Counter,
-                       unit=lambda c: c.country_code) -> dict[str, dict]:
+    def _focus_without(keys: list[str], units: list, tally: Counter) -> dict[str, dict]:
         """Per name (``keys``: one per mention): the article's focus (the share of its places in
-        each country, or in each ``unit``) counted over its other names only. A lone "Lyman"
-        must not count as evidence for its own first guess."""
+        each country, or in each admin unit; ``units``: the unit of each mention's place, if
+        any) counted over its other names only. A lone "Lyman" must not count as evidence for
+        its own first guess."""
         own: dict[str, dict] = {}
-        for key, c in zip(keys, first):
-            u = unit(c) if c is not None else None
+        for key, u in zip(keys, units):
             if u:
                 mine = own.setdefault(key, {})
                 mine[u] = mine.get(u, 0) + 1
@@ -224,7 +238,7 @@ class Resolver:
         profiles = [self._profile(m) for m in mentions]
         pools = [p.pool for p in profiles]
         keys = [normalize_name(m.text) for m in mentions]
-        apposition, first, evidence = self._evidence(article, mentions, keys, pools, [p.priors for p in profiles])
+        apposition, first, evidence = self._evidence(article, mentions, keys, profiles, [p.priors for p in profiles])
         wanted = [i for i, p in enumerate(pools) if p]
         rows = self._feature_rows(profiles, mentions, keys, wanted, apposition, first, evidence)
         starts = dict(zip(wanted, itertools.accumulate((len(pools[i]) for i in wanted), initial=0)))
@@ -245,7 +259,7 @@ class Resolver:
         profiles = [self._profile(m) for m in mentions]
         pools = [p.pool for p in profiles]
         keys = [normalize_name(m.text) for m in mentions]
-        apposition, first, evidence = self._evidence(article, mentions, keys, pools, [p.priors for p in profiles])
+        apposition, first, evidence = self._evidence(article, mentions, keys, profiles, [p.priors for p in profiles])
         out = self._rank_pass(mentions, profiles, keys, apposition, first, evidence)
         # Then read every name again against what the others were resolved to instead of their
         # first guesses (one "Monroe County" guessed in the wrong state misleads the rest), until
@@ -257,7 +271,7 @@ class Resolver:
             if all((a.geonameid if a else None) == (b.geonameid if b else None) for a, b in zip(picks, used)):
                 break        # read against the same places again, every name would come out the same
             used = picks
-            apposition, _, evidence = self._evidence(article, mentions, keys, pools, evidence.priors, first=picks)
+            apposition, _, evidence = self._evidence(article, mentions, keys, profiles, evidence.priors, first=picks)
             again = self._rank_pass(mentions, profiles, keys, apposition, picks, evidence, previous=out)
             settled = all(_same_place(a, b) for a, b in zip(out, again))
             out = again

@@ -113,6 +113,7 @@ class _PoolProfile:
                              for c in pool)
         self.ids = tuple(c.geonameid for c in pool)
         self.tiebreak = tuple((-c.population, c.geonameid) for c in pool)    # between equal scores
+        self.countries = frozenset(self.country_codes)
         self.towns = np.array([float(c.feature_class == "P") for c in pool])
         self._priors: list[float] | None = None
         self._rows: dict[tuple, np.ndarray] = {}   # per (hint, label): a few at most
