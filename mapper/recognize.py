@@ -5,6 +5,7 @@ words, person and organisation names, and sentence-initial capitals from becomin
 """
 from __future__ import annotations
 
+import bisect
 import difflib
 import json
 import re
@@ -54,6 +55,8 @@ def _weapon_system_names() -> frozenset[str]:
                      for term in weapon["terms"] if _zipf(term) < _LIMITS["common_word_zipf"])
 _TYPE_WORDS = frozenset({w for w in ADMIN_TYPE_WORDS if " " not in w} | {"oblast'", "oblasts"})
 _MAX_TOKENS = 6
+# Distinct runs of capitalised words whose names a recognizer keeps at hand; past this it starts afresh.
+_MAX_CACHED_RUNS = 200_000
 
 # Dotted abbreviations ("U.S.", "W.Va.") are one token; so are hyphenated and apostrophised names.
 _TOKEN = re.compile(r"(?:[A-Z][a-z]?\.){2,}|[^\W\d_]+(?:['’ʼ\-][^\W\d_]+)*", re.UNICODE)
@@ -147,6 +150,7 @@ class Recognizer:
         self.names, self.first_words = gazetteer_names(str(gazetteer.path))
         self.demonyms = gazetteer.demonym_countries()
         self._demonym_words = _Demonyms(self.demonyms)
+        self._runs: dict[str, tuple[tuple[int, int, str, bool], ...]] = {}
         self.nlp = None
         if use_spacy:
             from mapper.nlp import load_spacy
@@ -175,24 +179,37 @@ class Recognizer:
         found: list[Mention] = []
         # Only runs of capitalised words (with connectors and unit words inside) can be names;
         # lowercase prose is skipped by the regex engine, not by Python.
-        first_words = self.first_words
+        runs = self._runs
         for run in _CAPITALISED_RUN.finditer(text):
             word = run.group(0)
-            if word.isalpha() and word.isascii() and word.lower() not in first_words:
-                continue        # most runs are one plain word that starts no name
+            matches = runs.get(word)
+            if matches is None:
+                matches = self._names_in_run(word)
+            if not matches:
+                continue        # most runs name nothing
             base = run.start()
-            for rel_start, rel_end, key, whole in self._run_matches(word):
+            for rel_start, rel_end, key, whole in matches:
                 start, end = base + rel_start, base + rel_end
                 surface = text[start:end]
                 if whole or self._keep_gazetteer_match(text, start, surface, key):
                     found.append(Mention(start, end, surface, "GAZ", _hint(surface)))
         return found
 
-    @lru_cache(maxsize=200_000)
+    def _names_in_run(self, run: str) -> tuple[tuple[int, int, str, bool], ...]:
+        """:meth:`_run_matches`, kept for the next time the run comes back: runs repeat across
+        articles ("President Vladimir Putin")."""
+        if run.isalpha() and run.isascii() and run.lower() not in self.first_words:
+            matches = ()        # most runs are one plain word that starts no name
+        else:
+            matches = self._run_matches(run)
+        if len(self._runs) >= _MAX_CACHED_RUNS:
+            self._runs.clear()
+        self._runs[run] = matches
+        return matches
+
     def _run_matches(self, run: str) -> tuple[tuple[int, int, str, bool], ...]:
         """The names in one run of capitalised words, as (start, end, key, whole) offsets into the
-        run; ``whole``: a possessive-led name that needs no further check. Runs repeat across
-        articles ("President Vladimir Putin"), so this is worked out once per distinct run."""
+        run; ``whole``: a possessive-led name that needs no further check."""
         found: list[tuple[int, int, str, bool]] = []
         tokens = self._tokens(run)
         n = len(tokens)
@@ -403,10 +420,10 @@ class Recognizer:
         if doc is None:
             # Without the NER, demonyms that name a country ("Turkish", "South Korean") come from
             # the gazetteer's own list, as spaCy's NORP entities do on the other path.
-            taken = [(m.start, m.end) for m in gaz]
+            taken = _Spans([(m.start, m.end) for m in gaz])
             gaz += [Mention(start, end, surface, "NORP", "country")
                     for start, end, surface in self._demonym_words.finditer(article.text)
-                    if not any(start < e and s < end for s, e in taken)]
+                    if not taken.overlaps(start, end)]
             gaz.sort(key=lambda m: m.start)
             return [m for m in gaz if not _names_something_else(article.text, m)]
         ents = doc.ents  # a property that rebuilds its tuple on every access
@@ -496,6 +513,24 @@ def _looks_like_a_name(text: str) -> bool:
 _CAPITALISED_WORD = regex.compile(r"(?<![\p{L}\-])\p{Lu}\p{Ll}+(?![\p{L}])")
 
 
+class _Spans:
+    """Whether a span overlaps one of some others. The gazetteer matcher's come in text order
+    without overlaps, where a binary search finds the only one that can overlap."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        self.spans = spans
+        self.starts = [s for s, _ in spans]
+        self.ends = [e for _, e in spans]
+        self.in_order = all(e <= s for e, s in zip(self.ends, self.starts[1:]))
+
+    def overlaps(self, start: int, end: int) -> bool:
+        if not self.in_order:
+            return any(start < e and s < end for s, e in self.spans)
+        # The first span ending after ``start`` is the only one that can reach into [start, end).
+        k = bisect.bisect_right(self.ends, start)
+        return k < len(self.starts) and self.starts[k] < end
+
+
 class _Demonyms:
     """Finds capitalised demonyms ("Turkish", "South Korean") by word lookups, not one huge regex."""
 
@@ -560,6 +595,7 @@ def _spells(key: str, official: str) -> bool:
     return difflib.SequenceMatcher(None, key, name).ratio() >= _LIMITS["alternate_spelling_similarity"]
 
 
+@lru_cache(maxsize=65536)
 def _hint(surface: str) -> str | None:
     words = surface.lower().replace("’", "'").split()
     if not words:

@@ -7,9 +7,11 @@ article's focus countries. Every choice keeps its score, its components and the 
 """
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from dataclasses import replace
+from functools import lru_cache
 
 from gazetteer.admin_names import strip_type_words
 from gazetteer.geocoder import context_fit, importances
@@ -17,7 +19,7 @@ from gazetteer.index import Candidate, Gazetteer
 from gazetteer.normalize import normalize_name
 from mapper.model import Article, Mention, Place, ResolvedMention
 from mapper.recognize import DOTTED_ABBREVIATIONS
-from mapper.ranking.features import ArticleEvidence, article_context, containers_of, pool_features
+from mapper.ranking.features import ArticleEvidence, article_context, article_features, containers_of, pool_profile
 
 __all__ = ["Resolver", "place_from_candidate"]
 
@@ -35,7 +37,9 @@ _QUALIFIER_GAP = re.compile(r"\s?(?:,|\(|in)\s?(?:(?:north|south)?(?:east|west)?
                             re.IGNORECASE)
 
 
+@lru_cache(maxsize=65536)
 def place_from_candidate(c: Candidate) -> Place:
+    # Places are frozen: the same candidate, chosen in article after article, is one Place.
     return Place(geonameid=c.geonameid, name=c.name, lat=c.lat, lon=c.lon, feature_class=c.feature_class,
                  feature_code=c.feature_code, country_code=c.country_code,
                  admin1_code=f"{c.country_code}.{c.admin1_code}" if c.admin1_code else "", admin1=c.admin1,
@@ -62,6 +66,8 @@ def _same_place(a: ResolvedMention, b: ResolvedMention) -> bool:
 
 # Passes over an article after the first; most settle after one.
 MAX_REFINE_PASSES = 3
+# Distinct names whose candidates a resolver keeps at hand; past this it starts afresh.
+_MAX_CACHED_NAMES = 100_000
 
 
 class Resolver:
@@ -77,6 +83,8 @@ class Resolver:
         self.refine = refine
         # The main score components of each choice; output that shows none can skip them.
         self.explain = explain
+        self._profiles: dict[tuple, object] = {}
+        self._first_picks_seen: dict[tuple, Candidate] = {}
 
     def candidates(self, mention: Mention) -> list[Candidate]:
         surface = mention.text
@@ -103,8 +111,20 @@ class Resolver:
                 found = preferred
         return found
 
-    def _evidence(self, article: Article, mentions: list[Mention], pools: list[list[Candidate]],
-                  first: list[Candidate | None] | None = None, priors: list[list[float]] | None = None):
+    def _profile(self, mention: Mention):
+        """The mention's candidates and what they say whatever the article (features.pool_profile),
+        looked up once per distinct name, label and hint."""
+        key = (mention.text, mention.label, mention.hint)
+        found = self._profiles.get(key)
+        if found is None:
+            if len(self._profiles) >= _MAX_CACHED_NAMES:
+                self._profiles.clear()
+            found = self._profiles[key] = pool_profile(tuple(self.candidates(mention)))
+        return found
+
+    def _evidence(self, article: Article, mentions: list[Mention], keys: list[str], profiles: list,
+                  priors: list[list[float]], first: list[Candidate | None] | None = None):
+        pools = [p.pool for p in profiles]
         # The place written right after another ("Paris, Texas", "Izium, Kharkiv region") qualifies it.
         apposition: dict[int, int] = {}
         for i in range(len(mentions) - 1):
@@ -113,26 +133,19 @@ class Resolver:
         # Pass 1: priors alone, with the countries the article names as context.
         countries = [p[0] for p in pools if p and p[0].feature_code == "PCLI"]
         named = {c.country_code for c in countries}
-        if priors is None:
-            by_pool: dict[tuple, list[float]] = {}   # repeated names share one pool (ids and name kinds)
-            priors = []
-            for pool in pools:
-                ids = tuple((c.geonameid, c.name_kind) for c in pool)
-                if ids not in by_pool:
-                    by_pool[ids] = importances(pool) if pool else []
-                priors.append(by_pool[ids])
         if first is None:
-            first = [self._first_pick(pool, prior, named) if pool else None for pool, prior in zip(pools, priors)]
+            first = self._first_picks(profiles, priors, named)
         # Focus: the countries the article's places are in, weighted by how often each is named.
-        tally: Counter[str] = Counter(c.country_code for c in first if c is not None)
+        picked = [c for c in first if c is not None]
+        tally: Counter[str] = Counter(c.country_code for c in picked)
         total = sum(tally.values())
         focus = {cc: n / total for cc, n in tally.items()} if total else {}
-        evidence = ArticleEvidence(context=[c for c in first if c is not None], focus=focus,
+        evidence = ArticleEvidence(context=picked, focus=focus,
                                    countries_named={c.country_code for c in countries}, priors=priors)
-        evidence.focus_without = self._focus_without(mentions, first, tally)
-        region = _region_of
-        regions = Counter(region(c) for c in first if c is not None and region(c))
-        evidence.region_focus_without = self._focus_without(mentions, first, regions, region)
+        evidence.focus_without = self._focus_without(keys, [c and c.country_code for c in first], tally)
+        regions_of = [c and _region_of(c) for c in first]
+        regions = Counter(r for r in regions_of if r)
+        evidence.region_focus_without = self._focus_without(keys, regions_of, regions)
         # "Georgia, Oklahoma, Pennsylvania": peers in a list, not a place and the unit holding it.
         for i, j in list(apposition.items()):
             unit = first[j]
@@ -148,22 +161,52 @@ class Resolver:
                 evidence.containers[j] = units
         return apposition, first, evidence
 
+    def _first_picks(self, profiles, priors: list[list[float]], named: set[str]) -> list[Candidate | None]:
+        picks: dict[int, Candidate] = {}    # a name repeated in the article is one pool
+        first = []
+        for profile, prior in zip(profiles, priors):
+            pool = profile.pool
+            if not pool:
+                first.append(None)
+                continue
+            if id(pool) not in picks:
+                picks[id(pool)] = (self._remembered_first_pick(profile, named) if prior is profile.priors
+                                   else self._first_pick(pool, prior, named))
+            first.append(picks[id(pool)])
+        return first
+
+    def _remembered_first_pick(self, profile, named: set[str]) -> Candidate:
+        """:meth:`_first_pick` with the pool's own priors: it depends on which of the pool's
+        countries the article names, and the same pools come back with the same countries."""
+        key = (profile, profile.countries.intersection(named))
+        pick = self._first_picks_seen.get(key)
+        if pick is None:
+            if len(self._first_picks_seen) >= _MAX_CACHED_NAMES:
+                self._first_picks_seen.clear()
+            pick = self._first_picks_seen[key] = self._first_pick(profile.pool, profile.priors, key[1])
+        return pick
+
     @staticmethod
-    def _focus_without(mentions: list[Mention], first: list[Candidate | None], tally: Counter,
-                       unit=lambda c: c.country_code) -> dict[str, dict]:
-        """Per name: the article's focus (the share of its places in each country, or in each
-        ``unit``) counted over its other names only. A lone "Lyman" must not count as evidence
-        for its own first guess."""
-        own: dict[str, Counter] = {}
-        for m, c in zip(mentions, first):
-            u = unit(c) if c is not None else None
+    def _focus_without(keys: list[str], units: list, tally: Counter) -> dict[str, dict]:
+        """Per name (``keys``: one per mention): the article's focus (the share of its places in
+        each country, or in each admin unit; ``units``: the unit of each mention's place, if
+        any) counted over its other names only. A lone "Lyman" must not count as evidence for
+        its own first guess."""
+        own: dict[str, dict] = {}
+        for key, u in zip(keys, units):
             if u:
-                own.setdefault(normalize_name(m.text), Counter())[u] += 1
+                mine = own.setdefault(key, {})
+                mine[u] = mine.get(u, 0) + 1
         everything = sum(tally.values())
         out = {}
+        by_counts: dict[tuple, dict] = {}    # names counted alike (most: once, in one unit) share the rest's focus
         for key, mine in own.items():
-            total = everything - sum(mine.values())
-            out[key] = {k: (n - mine.get(k, 0)) / total for k, n in tally.items() if n > mine.get(k, 0)} if total else {}
+            counts = tuple(mine.items())
+            if counts not in by_counts:
+                total = everything - sum(mine.values())
+                by_counts[counts] = {k: (n - mine.get(k, 0)) / total for k, n in tally.items()
+                                     if n > mine.get(k, 0)} if total else {}
+            out[key] = by_counts[counts]
         return out
 
     @staticmethod
@@ -192,31 +235,32 @@ class Resolver:
 
     def mention_features(self, article: Article, mentions: list[Mention]):
         """Per mention: (candidates, feature rows), as the ranker sees them (used for training)."""
-        pools = [self.candidates(m) for m in mentions]
-        apposition, first, evidence = self._evidence(article, mentions, pools)
+        profiles = [self._profile(m) for m in mentions]
+        pools = [p.pool for p in profiles]
         keys = [normalize_name(m.text) for m in mentions]
-        scores = article_context(pools, keys, first, [i for i, p in enumerate(pools) if p])
-        out = []
-        for i, (mention, pool) in enumerate(zip(mentions, pools)):
-            out.append((pool, self._features(i, mention, pool, first, evidence, apposition, pools, scores)))
-        return out
+        apposition, first, evidence = self._evidence(article, mentions, keys, profiles, [p.priors for p in profiles])
+        wanted = [i for i, p in enumerate(pools) if p]
+        rows = self._feature_rows(profiles, mentions, keys, wanted, apposition, first, evidence)
+        starts = dict(zip(wanted, itertools.accumulate((len(pools[i]) for i in wanted), initial=0)))
+        return [(list(pool), rows[starts[i]:starts[i] + len(pool)].tolist() if pool else [])
+                for i, pool in enumerate(pools)]
 
-    def _features(self, i, mention, pool, first, evidence, apposition, pools, context_scores):
-        if not pool:
-            return []
-        contained = frozenset(c.geonameid for c in evidence.containers.get(i, ()))
-        key = normalize_name(mention.text)
-        focus = evidence.focus_without.get(key, {})
-        region_focus = evidence.region_focus_without.get(key, {})
-        return pool_features(pool, mention, context_scores[i], evidence, focus, region_focus,
-                             self._appositives(i, first, evidence, apposition), evidence.priors[i], contained,
-                             dateline=i in evidence.datelines)
+    def _feature_rows(self, profiles, mentions, keys, wanted, apposition, first, evidence):
+        """The feature rows of the wanted mentions' candidates, pool after pool (features.article_features)."""
+        appositives = {}
+        for i in wanted:
+            found = self._appositives(i, first, evidence, apposition)
+            if found:
+                appositives[i] = found
+        context_scores = article_context(profiles, keys, first, wanted)
+        return article_features(profiles, mentions, keys, wanted, context_scores, evidence, appositives)
 
     def resolve(self, article: Article, mentions: list[Mention]) -> list[ResolvedMention]:
-        pools = [self.candidates(m) for m in mentions]
+        profiles = [self._profile(m) for m in mentions]
+        pools = [p.pool for p in profiles]
         keys = [normalize_name(m.text) for m in mentions]
-        apposition, first, evidence = self._evidence(article, mentions, pools)
-        out = self._rank_pass(mentions, pools, keys, apposition, first, evidence)
+        apposition, first, evidence = self._evidence(article, mentions, keys, profiles, [p.priors for p in profiles])
+        out = self._rank_pass(mentions, profiles, keys, apposition, first, evidence)
         # Then read every name again against what the others were resolved to instead of their
         # first guesses (one "Monroe County" guessed in the wrong state misleads the rest), until
         # the choices settle.
@@ -227,8 +271,8 @@ class Resolver:
             if all((a.geonameid if a else None) == (b.geonameid if b else None) for a, b in zip(picks, used)):
                 break        # read against the same places again, every name would come out the same
             used = picks
-            apposition, _, evidence = self._evidence(article, mentions, pools, first=picks, priors=evidence.priors)
-            again = self._rank_pass(mentions, pools, keys, apposition, picks, evidence, previous=out)
+            apposition, _, evidence = self._evidence(article, mentions, keys, profiles, evidence.priors, first=picks)
+            again = self._rank_pass(mentions, profiles, keys, apposition, picks, evidence, previous=out)
             settled = all(_same_place(a, b) for a, b in zip(out, again))
             out = again
             if settled:
@@ -242,10 +286,11 @@ class Resolver:
             return None
         return next((c for c in pool if c.geonameid == rm.place.geonameid), None)
 
-    def _rank_pass(self, mentions, pools, keys, apposition, first, evidence,
+    def _rank_pass(self, mentions, profiles, keys, apposition, first, evidence,
                    previous: list[ResolvedMention] | None = None) -> list[ResolvedMention]:
         """Rank every mention's candidates once; on a later pass (``previous``), a mention with a
         single candidate keeps what it had: nothing the others say can change it."""
+        pools = [p.pool for p in profiles]
         # One representative per repeated name decides for all its repeats.
         wanted, seen_keys = [], set()
         for i, pool in enumerate(pools):
@@ -255,7 +300,11 @@ class Resolver:
             if pool and (signature not in seen_keys or i in apposition or i in evidence.containers):
                 wanted.append(i)
                 seen_keys.add(signature)
-        context_scores = article_context(pools, keys, first, wanted) if self.ranker is not None else {}
+        if self.ranker is not None and wanted:
+            rows = self._feature_rows(profiles, mentions, keys, wanted, apposition, first, evidence)
+            sizes = [len(pools[i]) for i in wanted]
+            scores = self.ranker.score_pools(rows, sizes)
+            starts = dict(zip(wanted, itertools.accumulate(sizes, initial=0)))
         out = []
         names_seen: dict[str, Candidate] = {}
         decided: dict[tuple, ResolvedMention] = {}
@@ -273,31 +322,41 @@ class Resolver:
                 out.append(ResolvedMention(mention, repeat.place, repeat.score, repeat.components, repeat.candidates))
                 continue
             if self.ranker is not None:
-                rows = self._features(i, mention, pool, first, evidence, apposition, pools, context_scores)
-                scores = self.ranker.score_rows(rows)
-                ranked = sorted(zip(scores.tolist(), pool, rows),
-                                key=lambda t: (-t[0], -t[1].population, t[1].geonameid))
-                score, best, x = ranked[0]
-                components = _Explain(x) if self.explain else {}    # worked out once the passes settle
+                start = starts[i]
+                pool_scores = scores[start:start + len(pool)]
+                order = self._best_first(pool_scores, profiles[i].tiebreak)
+                score, best = pool_scores[order[0]], pool[order[0]]
+                # worked out once the passes settle
+                components = _Explain(rows[start + order[0]].tolist()) if self.explain else {}
+                considered = tuple([(pool[k].geonameid, round(pool_scores[k], 3)) for k in order[:10]])
             else:
                 ranked = [(s, c, comp) for s, c, comp in self._heuristic_rank(
                     pool, [c for j, c in enumerate(first) if c is not None and j != i], evidence.focus,
                     self._appositives(i, first, evidence, apposition))]
                 score, best, components = ranked[0]
+                considered = tuple((c.geonameid, round(float(s), 3)) for s, c, _ in ranked[:10])
             key = keys[i]
             if key in names_seen and names_seen[key].geonameid != best.geonameid and not mention.hint:
                 best = names_seen[key]
                 components = {"repeat": 1.0}
             names_seen.setdefault(key, best)
-            resolved = ResolvedMention(mention, place_from_candidate(best), float(score), components,
-                                       tuple((c.geonameid, round(float(s), 3)) for s, c, _ in ranked[:10]))
+            resolved = ResolvedMention(mention, place_from_candidate(best), float(score), components, considered)
             decided.setdefault((key, mention.hint, mention.label), resolved)
             out.append(resolved)
         return out
 
     @staticmethod
+    def _best_first(scores: list[float], tiebreak: tuple[tuple[int, int], ...]) -> list[int]:
+        """Candidate indices by score, then population, then id."""
+        if len(scores) == 1:
+            return [0]
+        return sorted(range(len(scores)), key=lambda k: (-scores[k], tiebreak[k]))
+
+    @staticmethod
     def _first_pick(pool: list[Candidate], priors: list[float], countries_named: set[str]) -> Candidate:
         """Prior plus agreement with the countries the article names: the pass-1 guess."""
+        if len(pool) == 1:
+            return pool[0]
         best = max(range(len(pool)), key=lambda k: (priors[k] + 6.0 * (pool[k].country_code in countries_named),
                                                     pool[k].population, -pool[k].geonameid))
         return pool[best]

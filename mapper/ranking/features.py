@@ -5,6 +5,7 @@ Kept in one place so that training (:mod:`mapper.ranking.train`) and use
 """
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -43,23 +44,58 @@ class ArticleEvidence:
 _HINT_CODES = {"admin1": {"ADM1"}, "admin2": {"ADM2"}, "country": {"PCLI"}}
 EARTH_RADIUS_KM = 6371.0088
 
-
-def _distance_matrix(lat1, lon1, lat2, lon2) -> np.ndarray:
-    """Great-circle km between every point of set 1 (rows) and set 2 (columns)."""
-    p1, p2 = np.radians(lat1)[:, None], np.radians(lat2)[None, :]
-    dl = np.radians(lon2)[None, :] - np.radians(lon1)[:, None]
-    a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+# Country and admin codes as small integers, so that candidates are compared by number, not
+# by string. Counted, not sized: ids stay unique even when threads intern at once.
+_CODE_IDS: dict[tuple, int] = {}
+_NEXT_CODE_ID = itertools.count(1)
+_NO_UNIT = -1.0      # a context place without an admin-1 code matches no candidate on units
 
 
-def _columns(items, *fields: str) -> list[np.ndarray]:
-    # Candidates are named tuples: one transpose yields every column, instead of one
-    # attribute lookup per candidate per column.
-    columns = tuple(zip(*items))
-    return [np.array(columns[Candidate._fields.index(f)]) for f in fields]
+def _code_id(codes: tuple) -> int:
+    found = _CODE_IDS.get(codes)
+    return found if found is not None else _CODE_IDS.setdefault(codes, next(_NEXT_CODE_ID))
 
 
-_ROW_FIELDS = ("country_code", "admin1_code", "admin2_code", "geonameid", "lat", "lon")
+def _half_radians_and_cosine(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    # Halving is exact, so halving each point once is halving every difference of two.
+    lat, lon = np.radians(lat), np.radians(lon)
+    return lat / 2, lon / 2, np.cos(lat)
+
+
+def _candidate_rows(pool: tuple[Candidate, ...]) -> np.ndarray:
+    """The arrays :func:`_agreement` reads for candidates, one column each: their country,
+    (country, admin1) and (country, admin1, admin2) codes as numbers, their id, half their
+    latitude and longitude in radians, the cosine of their latitude."""
+    columns = tuple(zip(*pool))
+    cc, a1, a2 = (columns[Candidate._fields.index(f)] for f in ("country_code", "admin1_code", "admin2_code"))
+    codes = np.array([[_code_id((c,)) for c in cc], [_code_id((c, a)) for c, a in zip(cc, a1)],
+                      [_code_id((c, a, b)) for c, a, b in zip(cc, a1, a2)],
+                      columns[Candidate._fields.index("geonameid")]], dtype=float)
+    point = _half_radians_and_cosine(np.array(columns[Candidate._fields.index("lat")], dtype=float),
+                                     np.array(columns[Candidate._fields.index("lon")], dtype=float))
+    return np.vstack([codes, *point])
+
+
+@lru_cache(maxsize=65536)
+def _as_context(c: Candidate) -> tuple[float, ...]:
+    """A place the others are read against, as :func:`_agreement` compares candidates with it:
+    its codes and point as :func:`_candidate_rows` has them, and what sharing a unit with it is
+    worth (as :func:`gazetteer.geocoder.context_fit` counts it: 3 for the country, 4 when it is
+    the country; 3 more for its admin-1 unit, 2 more for its admin-2 unit; up to 4 for a town
+    nearby), and whether it is a country."""
+    country = c.feature_code == "PCLI"
+    has_unit = bool(c.admin1_code)
+    lat_half, lon_half, cos_lat = _half_radians_and_cosine(np.array([float(c.lat)]), np.array([float(c.lon)]))
+    return (float(_code_id((c.country_code,))),
+            float(_code_id((c.country_code, c.admin1_code))) if has_unit else _NO_UNIT,
+            float(_code_id((c.country_code, c.admin1_code, c.admin2_code))) if has_unit else _NO_UNIT,
+            float(c.geonameid), float(lat_half[0]), float(lon_half[0]), float(cos_lat[0]),
+            4.0 if country else 3.0, 0.0 if country else 3.0, 2.0 if c.feature_code == "ADM2" else 0.0,
+            4.0 if c.feature_class == "P" else 0.0, float(country))
+
+
+def _context_columns(context: list[Candidate]) -> np.ndarray:
+    return np.array(list(zip(*map(_as_context, context))))
 
 
 class _PoolProfile:
@@ -70,101 +106,114 @@ class _PoolProfile:
 
     def __init__(self, pool: tuple[Candidate, ...]):
         self.pool = pool
-        columns = _columns(pool, *_ROW_FIELDS)
-        columns[-2:] = [c.astype(float) for c in columns[-2:]]
-        for c in columns:
-            c.flags.writeable = False      # shared by every article that names the pool
-        self.columns = tuple(columns)
-        self._rows: dict[tuple, tuple[tuple[float, ...], ...]] = {}   # per (hint, label): a few at most
+        self.where = _candidate_rows(pool) if pool else np.zeros((7, 0))
+        self.where.flags.writeable = False      # shared by every article that names the pool
+        self.country_codes = tuple(c.country_code for c in pool)
+        self.regions = tuple((c.country_code, c.admin1_code) if c.admin1_code and c.feature_code != "PCLI" else None
+                             for c in pool)
+        self.ids = tuple(c.geonameid for c in pool)
+        self.tiebreak = tuple((-c.population, c.geonameid) for c in pool)    # between equal scores
+        self.countries = frozenset(self.country_codes)
+        self.towns = np.array([float(c.feature_class == "P") for c in pool])
+        self._priors: list[float] | None = None
+        self._rows: dict[tuple, np.ndarray] = {}   # per (hint, label): a few at most
 
-    def rows(self, hint: str | None, label: str) -> tuple[tuple[float, ...], ...]:
+    @property
+    def priors(self) -> list[float]:
+        if self._priors is None:
+            self._priors = importances(self.pool) if self.pool else []
+        return self._priors
+
+    def rows(self, hint: str | None, label: str) -> np.ndarray:
         """Feature rows, with what the article says (:data:`_ARTICLE_FEATURES`) left at 0."""
         key = (hint, label)
         if key not in self._rows:
-            self._rows[key] = _pool_rows(self.pool, hint, label)
+            rows = np.array(_pool_rows(self.pool, hint, label), dtype=float)
+            rows.flags.writeable = False
+            self._rows[key] = rows
         return self._rows[key]
 
 
 @lru_cache(maxsize=4096)
-def _pool_profile(pool: tuple[Candidate, ...]) -> _PoolProfile:
+def pool_profile(pool: tuple[Candidate, ...]) -> _PoolProfile:
     return _PoolProfile(pool)
 
 
-def _agreement(rows: tuple[np.ndarray, ...], context: list[Candidate]) -> tuple[np.ndarray, np.ndarray]:
-    """Row x context matrices: agreement score (as :func:`gazetteer.geocoder.context_fit` counts
-    it for one pair) and great-circle km. ``rows``: the candidates' columns, as
-    :class:`_PoolProfile` keeps them."""
-    row_cc, row_a1, row_a2, row_id, row_lat, row_lon = rows
-    ctx_cc, ctx_a1, ctx_a2, ctx_id, ctx_lat, ctx_lon, ctx_code, ctx_class = _columns(
-        context, *_ROW_FIELDS, "feature_code", "feature_class")
-    same_cc = row_cc[:, None] == ctx_cc[None, :]
-    same_a1 = (row_a1[:, None] == ctx_a1[None, :]) & (ctx_a1 != "")[None, :]
-    same_a2 = row_a2[:, None] == ctx_a2[None, :]
-    same_id = row_id[:, None] == ctx_id[None, :]
-    ctx_country = ctx_code == "PCLI"
-    ctx_adm2 = ctx_code == "ADM2"
-    ctx_town = ctx_class == "P"
-    km = _distance_matrix(row_lat, row_lon, ctx_lat.astype(float), ctx_lon.astype(float))
-    score = same_cc * 3.0
-    score = score + same_cc * ctx_country * 1.0
-    score = score + same_cc * ~ctx_country * same_a1 * (3.0 + ctx_adm2 * same_a2 * 2.0)
-    score = score + ctx_town * 4.0 * np.clip(1 - km / 150, 0.0, None)
-    score[same_id] = 0.0
-    km[:, ctx_country] = np.inf
+def _agreement(rows: np.ndarray, context: np.ndarray, own: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Context x candidate matrices: agreement score (as :func:`gazetteer.geocoder.context_fit`
+    counts it for one pair) and great-circle km, countries in the context infinitely far.
+    ``rows``: the candidates' arrays, as :class:`_PoolProfile` keeps them; ``context``: from
+    :func:`_context_columns`; ``own``: pairs that count for nothing (a name's own pick).
+    Few operations on whole matrices: each costs more to start than to run."""
+    half_differences = np.sin(context[4:6, :, None] - rows[4:6, None, :])    # latitudes, longitudes
+    half_differences *= half_differences
+    a, b = half_differences
+    b *= np.multiply.outer(context[6], rows[6])
+    a += b
+    np.maximum(a, 0.0, out=a)
+    np.minimum(a, 1.0, out=a)
+    km = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(a, out=a), out=a)
+    # Whole numbers: exact whatever the order they are added in.
+    score = ((context[:3, :, None] == rows[:3, None, :]) * context[7:10, :, None]).sum(axis=0)
+    nearby = km / 150
+    np.subtract(1, nearby, out=nearby)
+    np.maximum(nearby, 0.0, out=nearby)
+    nearby *= context[10][:, None]
+    score += nearby
+    nothing = np.equal.outer(context[3], rows[3])    # a place agrees with itself for nothing
+    far = context[11] != 0.0                          # countries: no distance to them
+    if own is not None:
+        nothing |= own
+        own[far] = True
+        np.putmask(km, own, np.inf)
+    else:
+        km[far] = np.inf
+    np.putmask(score, nothing, 0.0)
     return score, km
 
 
 _NO_NEIGHBOUR = math.log10(1 + 20000.0)
 
 
-def article_context(pools: list[list[Candidate]], keys: list[str], first: list[Candidate | None],
-                    wanted: list[int]) -> dict[int, tuple[np.ndarray, np.ndarray]]:
-    """For each wanted mention: per candidate, agreement with the article's other places (every
-    mention's first-pass pick except its own name's) and log10(1 + km) to the nearest of them.
-    One matrix operation per article instead of one per mention."""
-    out: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-    ctx_index = [j for j, c in enumerate(first) if c is not None]
-    if not any(pools[i] for i in wanted):
-        return out
-    if not ctx_index:
-        for i in wanted:
-            out[i] = (np.zeros(len(pools[i])), np.full(len(pools[i]), _NO_NEIGHBOUR))
-        return out
-    context = [first[j] for j in ctx_index]
-    columns = [_pool_profile(tuple(pools[i])).columns for i in wanted]
-    score, km = _agreement(tuple(np.concatenate(column) for column in zip(*columns)), context)
+def _nearest(km: np.ndarray) -> np.ndarray:
+    """log10(1 + km) to each candidate's nearest place; _NO_NEIGHBOUR when there is none."""
+    nearest = km.min(axis=0)
+    near = np.log10(1 + nearest)
+    np.putmask(near, np.isinf(nearest), _NO_NEIGHBOUR)
+    return near
+
+
+def article_context(profiles: list[_PoolProfile], keys: list[str], first: list[Candidate | None],
+                    wanted: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """For the candidates of the wanted mentions, in order: agreement with the article's other
+    places (every mention's first-pass pick except its own name's) and log10(1 + km) to the
+    nearest of them. One matrix operation per article instead of one per mention."""
+    sizes = [len(profiles[i].pool) for i in wanted]
     # Names as small integers: comparing them is cheaper than comparing strings. A mention's own
-    # pick has its name, so comparing names leaves it out too.
+    # pick has its name, so comparing names leaves it out too. A name repeated with the same
+    # pick is one place of the context: the best and nearest agreement are the same without repeats.
     key_ids: dict[str, int] = {}
     key_of = [key_ids.setdefault(k, len(key_ids)) for k in keys]
-    row_key = np.repeat([key_of[i] for i in wanted], [len(pools[i]) for i in wanted])
-    ctx_key = np.array([key_of[j] for j in ctx_index])
-    own = row_key[:, None] == ctx_key[None, :]
-    score[own] = 0.0
-    km[own] = np.inf
-    fit = np.maximum(score.max(axis=1), 0.0)
-    nearest = km.min(axis=1)
-    near = np.where(np.isfinite(nearest), np.log10(1 + np.where(np.isfinite(nearest), nearest, 0.0)), _NO_NEIGHBOUR)
-    offset = 0
-    for i in wanted:
-        n = len(pools[i])
-        out[i] = (fit[offset:offset + n], near[offset:offset + n])
-        offset += n
-    return out
+    context = {(c.geonameid, key_of[j]): c for j, c in enumerate(first) if c is not None}
+    if not sum(sizes) or not context:
+        return np.zeros(sum(sizes)), np.full(sum(sizes), _NO_NEIGHBOUR)
+    rows = profiles[wanted[0]].where if len(wanted) == 1 else np.concatenate([profiles[i].where for i in wanted], axis=1)
+    row_keys = [k for i, n in zip(wanted, sizes) for k in [key_of[i]] * n]
+    own = np.equal.outer([k for _, k in context], row_keys)
+    score, km = _agreement(rows, _context_columns(list(context.values())), own)
+    return np.maximum(score.max(axis=0), 0.0), _nearest(km)
 
 
 def pool_context(pool: list[Candidate], context: list[Candidate]) -> tuple[np.ndarray, np.ndarray]:
     """Agreement and nearest-place distance of every candidate against one context list."""
     if not context or not pool:
         return np.zeros(len(pool)), np.full(len(pool), _NO_NEIGHBOUR)
-    return _pool_context(_pool_profile(tuple(pool)), context)
+    return _pool_context(pool_profile(tuple(pool)), context)
 
 
 def _pool_context(profile: _PoolProfile, context: list[Candidate]) -> tuple[np.ndarray, np.ndarray]:
-    score, km = _agreement(profile.columns, context)
-    nearest = km.min(axis=1)
-    near = np.where(np.isfinite(nearest), np.log10(1 + np.where(np.isfinite(nearest), nearest, 0.0)), _NO_NEIGHBOUR)
-    return np.maximum(score.max(axis=1), 0.0), near
+    score, km = _agreement(profile.where, _context_columns(context))
+    return np.maximum(score.max(axis=0), 0.0), _nearest(km)
 
 
 def contains(unit: Candidate, place: Candidate) -> bool:
@@ -192,6 +241,9 @@ _ARTICLE_FEATURES = ("context", "focus", "apposition", "country_named", "near_ot
                      "contains_apposed", "dateline_town", "region_focus")
 (_CONTEXT, _FOCUS, _APPOSITION, _COUNTRY_NAMED, _NEAR, _PRIOR, _CONTAINS_APPOSED, _DATELINE,
  _REGION_FOCUS) = (FEATURE_NAMES.index(n) for n in _ARTICLE_FEATURES)
+
+
+_EVERY_ROW = [_CONTEXT, _NEAR, _PRIOR, _FOCUS, _REGION_FOCUS, _COUNTRY_NAMED]
 
 
 def _pool_rows(pool: tuple[Candidate, ...], hint: str | None, label: str) -> tuple[tuple[float, ...], ...]:
@@ -235,38 +287,46 @@ def _pool_rows(pool: tuple[Candidate, ...], hint: str | None, label: str) -> tup
     return tuple(rows)
 
 
-def pool_features(pool: list[Candidate], mention: Mention, context_scores: tuple[np.ndarray, np.ndarray],
-                  evidence: ArticleEvidence, focus: dict[str, float], region_focus: dict[tuple, float],
-                  appositives: list[Candidate],
-                  priors: list[float] | None = None, contained_ids: frozenset[int] = frozenset(),
-                  dateline: bool = False) -> list[list[float]]:
-    """Feature rows for every candidate of one mention; ``context_scores`` from :func:`article_context`.
+def article_features(profiles: list[_PoolProfile], mentions: list[Mention], keys: list[str], wanted: list[int],
+                     context_scores: tuple[np.ndarray, np.ndarray], evidence: ArticleEvidence,
+                     appositives: dict[int, list[Candidate]]) -> np.ndarray:
+    """Feature rows for every candidate of the wanted mentions, in one matrix: those of
+    ``wanted[0]``'s pool, then those of ``wanted[1]``'s, and so on. ``profiles``: one per
+    mention; ``keys``: each mention's normalized name; ``context_scores`` from :func:`article_context`.
 
-    ``appositives``: what the place written right after this one can be ("Paris" in "Paris, Mo.":
-    Missouri); ``focus``: the share of the article's other places in each country (``region_focus``:
-    in each admin-1 unit);
-    ``contained_ids``: this mention's candidates that contain the place written right before it ("Mo." in the same phrase: the id of Missouri); ``dateline``: the mention opens the
-    story ("WASHINGTON (Reuters) -"), where news name the city filed from."""
-    if not pool:
-        return []
-    priors = priors if priors is not None else importances(pool)
-    profile = _pool_profile(tuple(pool))
+    ``appositives``: per mention, what the place written right after it can be ("Paris" in
+    "Paris, Mo.": Missouri). From ``evidence``: the share of the article's other places in each
+    country and admin-1 unit, the candidates that contain the place written right before the
+    mention ("Mo." in "Paris, Mo.": Missouri), and the dateline: a mention opening the story
+    ("WASHINGTON (Reuters) -") names the city the news was filed from."""
+    matrix = np.concatenate([profiles[i].rows(mentions[i].hint, mentions[i].label) for i in wanted])
     fit, near = context_scores
-    app = _pool_context(profile, appositives)[0] if appositives else np.zeros(len(pool))
-    countries_named = evidence.countries_named
-    out = []
-    for c, static, prior, ctx, km, apposed in zip(pool, profile.rows(mention.hint, mention.label), priors,
-                                                  fit.tolist(), near.tolist(), app.tolist()):
-        row = list(static)
-        row[_CONTEXT] = ctx
-        row[_FOCUS] = focus.get(c.country_code, 0.0)
-        row[_APPOSITION] = apposed
-        row[_COUNTRY_NAMED] = float(c.country_code in countries_named)
-        row[_NEAR] = km
-        row[_PRIOR] = prior
-        row[_CONTAINS_APPOSED] = float(c.geonameid in contained_ids)
-        row[_DATELINE] = float(dateline and c.feature_class == "P")
-        if c.admin1_code and c.feature_code != "PCLI":
-            row[_REGION_FOCUS] = region_focus.get((c.country_code, c.admin1_code), 0.0)
-        out.append(row)
-    return out
+    named = evidence.countries_named
+    priors: list[float] = []
+    focus: list[float] = []
+    region_focus: list[float] = []
+    country_named: list[bool] = []
+    for i in wanted:
+        profile = profiles[i]
+        by_country = evidence.focus_without.get(keys[i], {})
+        by_region = evidence.region_focus_without.get(keys[i], {})
+        priors += evidence.priors[i]
+        focus += [by_country.get(cc, 0.0) for cc in profile.country_codes]
+        region_focus += [by_region.get(region, 0.0) for region in profile.regions]
+        country_named += [cc in named for cc in profile.country_codes]
+    # One assignment for the columns every candidate has a value in.
+    matrix[:, _EVERY_ROW] = np.array([fit, near, priors, focus, region_focus, country_named]).T
+    # What few mentions have: a place written right after or before them, the dateline.
+    offset = 0
+    for i in wanted:
+        profile = profiles[i]
+        rows = slice(offset, offset + len(profile.pool))
+        offset = rows.stop
+        if appositives.get(i):
+            matrix[rows, _APPOSITION] = _pool_context(profile, appositives[i])[0]
+        if evidence.containers.get(i):
+            contained = {c.geonameid for c in evidence.containers[i]}
+            matrix[rows, _CONTAINS_APPOSED] = [g in contained for g in profile.ids]
+        if i in evidence.datelines:
+            matrix[rows, _DATELINE] = profile.towns
+    return matrix

@@ -29,6 +29,19 @@ class LinearRanker:
         """Scores of many candidates at once."""
         return np.asarray(rows, dtype=float) @ self._weight_vector + self.bias
 
+    def score_pools(self, rows: np.ndarray, sizes: list[int]) -> list[float]:
+        """Scores of the rows of many pools, the pools' rows one after another in ``rows``.
+
+        Each pool's rows are multiplied on their own: BLAS sums a row's products in an order
+        that depends on the matrix's shape, and scores must not depend on the article a pool
+        is in."""
+        weights = self._weight_vector
+        products, start = [], 0
+        for n in sizes:
+            products.append(rows[start:start + n] @ weights)
+            start += n
+        return (np.concatenate(products) + self.bias).tolist()
+
     def contributions(self, features: list[float], top: int = 4) -> dict[str, float]:
         """The features that moved this score most, for explanations."""
         parts = sorted(((n, w * x) for n, w, x in zip(self.names, self.weights, features) if x),
