@@ -20,6 +20,7 @@ class Geoparser:
         """``explain``: keep each choice's main score components (``ResolvedMention.components``);
         without them resolution is about a tenth faster."""
         from mapper.gazetteer_access import open_gazetteer
+        from mapper.gc_tuning import freeze_long_lived
         from mapper.recognize import Recognizer
         from mapper.resolve import MAX_REFINE_PASSES, Resolver
 
@@ -29,6 +30,7 @@ class Geoparser:
         # against the others' final places (a quarter of its time, a point of accuracy).
         self.resolver = Resolver(self.gazetteer, refine=MAX_REFINE_PASSES if self.uses_spacy else 0,
                                  explain=explain)
+        freeze_long_lived()
 
     @property
     def uses_spacy(self) -> bool:

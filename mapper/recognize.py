@@ -150,6 +150,9 @@ class Recognizer:
         self.names, self.first_words = gazetteer_names(str(gazetteer.path))
         self.demonyms = gazetteer.demonym_countries()
         self._demonym_words = _Demonyms(self.demonyms)
+        # The word-frequency table loads on first use; loading it with the rest lets the
+        # geoparser set all of them aside from garbage collection at once (mapper.gc_tuning).
+        _zipf("place")
         self._runs: dict[str, tuple[tuple[int, int, str, bool], ...]] = {}
         self.nlp = None
         if use_spacy:
