@@ -23,7 +23,7 @@ from gazetteer.admin_names import admin1_forms, admin2_forms, adjective_roots, s
 from gazetteer.errors import GazetteerCorruptError, GazetteerError
 from gazetteer.normalize import normalize_name
 from gazetteer.paths import boundaries_path, default_gazetteer_path
-from gazetteer.schema import SCHEMA_VERSION, create_indexes, create_schema
+from gazetteer.schema import INSERT_PLACE, SCHEMA_VERSION, create_indexes, create_schema, fill_admin_names
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +72,7 @@ class GazetteerWriter:
                   population: int = 0, names: dict[str, int] | None = None, replace: bool = True) -> None:
         verb = "INSERT OR REPLACE" if replace else "INSERT OR IGNORE"
         self.conn.execute(
-            f"{verb} INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            f"{verb} {INSERT_PLACE}",
             (geonameid, name, lat, lon, feature_class, feature_code, country_code, admin1_code, admin2_code,
              population, self.source),
         )
@@ -368,7 +368,7 @@ def _build_embedded(conn: sqlite3.Connection, stages: "_Stages") -> dict[str, in
             if _keep_alternate(alt):
                 best.setdefault(normalize_name(alt), KIND_ALTERNATE)
         name_rows.extend((key, city.geonameid, kind) for key, kind in best.items() if key)
-    conn.executemany("INSERT OR REPLACE INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
+    conn.executemany(f"INSERT OR REPLACE {INSERT_PLACE}", rows)
     conn.executemany("INSERT INTO names VALUES (?,?,?) ON CONFLICT(norm, geonameid) "
                      "DO UPDATE SET name_kind = min(name_kind, excluded.name_kind)", name_rows)
     stats["places"] = len(rows)
@@ -445,6 +445,7 @@ def build_gazetteer(path: str | os.PathLike | None = None, *, progress: bool = T
             _replay(conn, kind, args)
             conn.execute("INSERT INTO imports (kind, args, at) VALUES (?, ?, ?)",
                          (kind, args, dt.datetime.now(dt.timezone.utc).isoformat()))
+        fill_admin_names(conn)
         conn.execute("ANALYZE")
         conn.commit()
     except BaseException:

@@ -31,7 +31,7 @@ from gazetteer.build import (KIND_ALTERNATE, KIND_DERIVED, KIND_OFFICIAL, KIND_S
 from gazetteer.errors import GazetteerError, GazetteerNotBuiltError
 from gazetteer.normalize import normalize_name
 from gazetteer.paths import default_gazetteer_path
-from gazetteer.schema import check_gazetteer
+from gazetteer.schema import INSERT_PLACE, check_gazetteer, fill_admin_names
 from gazetteer.sources import geonames_dumps as dumps
 from gazetteer.sources.user_places import UserPlaceRow, raise_problems, read_user_places
 
@@ -51,7 +51,7 @@ _COUNTRY_CODES = ("PCLI", "PCLD", "PCLF", "PCLS", "PCLIX", "PCL", "TERR")
 _NAMES_UPSERT = ("INSERT INTO names VALUES (?,?,?) ON CONFLICT(norm, geonameid) "
                  "DO UPDATE SET name_kind = min(name_kind, excluded.name_kind)")
 _PLACES_UPSERT = (
-    "INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(geonameid) DO UPDATE SET "
+    f"INSERT {INSERT_PLACE} ON CONFLICT(geonameid) DO UPDATE SET "
     "lat = excluded.lat, lon = excluded.lon, feature_code = excluded.feature_code, "
     "admin2_code = CASE WHEN excluded.admin2_code <> '' THEN excluded.admin2_code ELSE places.admin2_code END"
 )
@@ -135,9 +135,9 @@ def apply(conn: sqlite3.Connection, kind: str, args: dict[str, Any] | str) -> di
     if kind not in ("geonames", "user"):
         raise GazetteerError(f"unknown import kind {kind!r}")
     with _savepoint(conn):
-        if kind == "geonames":
-            return _apply_geonames(conn, args)
-        return _apply_user(conn, args)
+        stats = _apply_geonames(conn, args) if kind == "geonames" else _apply_user(conn, args)
+        fill_admin_names(conn)
+        return stats
 
 
 # ---------------------------------------------------------------------------------------------
@@ -227,6 +227,7 @@ def _updating(target: Path) -> Iterator[sqlite3.Connection]:
                 conn.execute("PRAGMA cache_size=-131072")  # 128 MB: names go in out of order
                 conn.execute("BEGIN")
                 yield conn
+                fill_admin_names(conn)
                 conn.commit()
             finally:
                 conn.close()

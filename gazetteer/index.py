@@ -48,10 +48,8 @@ class Candidate(NamedTuple):
 
 _SELECT = """
 SELECT p.geonameid, p.name, p.lat, p.lon, p.feature_class, p.feature_code, p.country_code,
-       p.admin1_code, coalesce(a1.name, ''), p.admin2_code, coalesce(a2.name, ''), p.population, {kind}
+       p.admin1_code, p.admin1_name, p.admin2_code, p.admin2_name, p.population, {kind}
 FROM {source}
-LEFT JOIN admin1 a1 ON a1.code = p.country_code || '.' || p.admin1_code
-LEFT JOIN admin2 a2 ON a2.code = p.country_code || '.' || p.admin1_code || '.' || p.admin2_code
 """
 # Common names ("Washington", "San Jose") have hundreds of namesakes; the few hundred most
 # likely are plenty for ranking, and reading fewer rows keeps cold lookups fast.

