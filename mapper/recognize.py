@@ -269,8 +269,23 @@ class Recognizer:
                 found.append((tok.start, tokens[i + matched - 1].end, key, False))
                 i += matched
             else:
+                found.extend(self._hyphenated_places(tok))
                 i += 1
         return tuple(found)
+
+    def _hyphenated_places(self, tok: _Token) -> list[tuple[int, int, str, bool]]:
+        """"Donetsk-Zaporizhzhia border", "Israel-Gaza war", "US-Mexico": places joined by a
+        hyphen, each a country, a province or a big city ("Jean-Pierre" and "Mercedes-Benz" are
+        not; a name the gazetteer has whole, "Ivano-Frankivsk", was matched before)."""
+        parts, offset = [], tok.start
+        for part in tok.text.split("-"):
+            parts.append((offset, offset + len(part), part))
+            offset += len(part) + 1
+        if len(parts) < 2 or not all(p[0].isupper() and normalize_name(p) in self.names for _, _, p in parts):
+            return []
+        if not all(self._major(p, countries_and_provinces=True) for _, _, p in parts):
+            return []
+        return [(start, end, normalize_name(part), False) for start, end, part in parts]
 
     def _possessive_name(self, text: str, tokens: list[_Token], norms: list[str], i: int) -> Mention | None:
         """"People's Republic of China": a name whose first word ends in 's, matched whole (the
@@ -385,9 +400,13 @@ class Recognizer:
                 organisations.append((start, end))
         return places, blockers, organisations
 
-    def _major(self, surface: str) -> bool:
+    def _major(self, surface: str, countries_and_provinces: bool = False) -> bool:
         best = self.gazetteer.lookup(surface, limit=1)
-        return bool(best) and (best[0].feature_class == "A" or best[0].population >= _LIMITS["major_place_population"])
+        if not best:
+            return False
+        units = ("PCLI", "ADM1") if countries_and_provinces else None
+        return ((best[0].feature_class == "A" and (units is None or best[0].feature_code in units))
+                or best[0].population >= _LIMITS["major_place_population"])
 
     def _mislabelled_place(self, word: str) -> bool:
         """A name the model tagged PERSON or PRODUCT that is a country, a province or a big place, or

@@ -153,6 +153,31 @@ def test_arabic_names_with_a_joined_article(parsers, mode):
     assert not found.keys() & {"Jisr", "Ras"}
 
 
+@pytest.mark.parametrize("mode", ["spacy", "gazetteer"])
+def test_places_joined_by_a_hyphen(parsers, mode):
+    text = ("Shelling along the Donetsk-Zaporizhzhia line and the Israel-Gaza war dominated talks; "
+            "Jean-Pierre Dubois, who drives a Mercedes-Benz, flew in from Ivano-Frankivsk.")
+    found = {rm.mention.text: rm.place for rm in parse(parsers[mode], text)}
+    assert {"Donetsk", "Zaporizhzhia", "Gaza", "Ivano-Frankivsk"} <= found.keys()
+    assert found["Gaza"].country_code == "PS" and found["Zaporizhzhia"].country_code == "UA"
+    assert not found.keys() & {"Jean", "Pierre", "Mercedes", "Benz"}
+
+
+@pytest.mark.parametrize("mode", ["spacy", "gazetteer"])
+def test_a_neighbour_of_the_country_named_wins(parsers, mode):
+    # Mozambique's Gaza province is bigger; the Gaza next to Israel is the one meant
+    found = {rm.mention.text: rm.place for rm in parse(parsers[mode], "Israel struck Gaza again overnight.")}
+    assert found["Gaza"].country_code == "PS"
+
+
+def test_country_neighbours_come_from_the_boundaries():
+    from gazetteer.boundaries import Boundaries
+
+    borders = Boundaries.load().country_neighbours()
+    assert {"RU", "PL", "BY"} <= borders["UA"] and "UA" in borders["RU"]
+    assert "FR" not in borders["GB"]          # the Channel is no land border
+
+
 def test_each_choice_keeps_its_score_and_candidates(parsers):
     [rm] = [r for r in parse(parsers["spacy"], "Heavy fighting continued near Bakhmut.") if r.mention.text == "Bakhmut"]
     assert rm.candidates and rm.candidates[0][0] == rm.place.geonameid
