@@ -148,6 +148,7 @@ class Boundaries:
         self._admin1_geoms: np.ndarray | None = None
         self._country_geoms: np.ndarray | None = None
         self._tree: shapely.STRtree | None = None
+        self._neighbours: dict[str, frozenset[str]] | None = None
         self._lock = threading.Lock()
         self._n = len(admin1_blobs)
         # Object arrays so reverse_many can gather codes with one fancy index.
@@ -445,6 +446,20 @@ class Boundaries:
         """
         column, rows = self._rows_for_admin1(key)
         return self._union("admin1:" + column, rows, self.admin1_geometries)
+
+    def country_neighbours(self) -> dict[str, frozenset[str]]:
+        """Per ISO2 code, the countries whose territory touches it (land borders; shared edges
+        are identical in the simplified coverage, so touching is exact)."""
+        if self._neighbours is None:
+            geoms = self.country_geometries
+            codes = self._countries["country_code"]
+            pairs = shapely.STRtree(geoms).query(geoms, predicate="intersects")
+            out: dict[str, set[str]] = {}
+            for i, j in zip(*pairs.tolist()):
+                if codes[i] and codes[j] and codes[i] != codes[j]:
+                    out.setdefault(codes[i], set()).add(codes[j])
+            self._neighbours = {code: frozenset(n) for code, n in out.items()}
+        return self._neighbours
 
     def country_polygon(self, code: str):
         """Polygon of a country by ISO 3166-1 alpha-2 or alpha-3 code.

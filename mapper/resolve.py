@@ -85,6 +85,12 @@ class Resolver:
         self.explain = explain
         self._profiles: dict[tuple, object] = {}
         self._first_picks_seen: dict[tuple, Candidate] = {}
+        from gazetteer.boundaries import Boundaries
+
+        self._borders = Boundaries.load().country_neighbours()
+
+    def _neighbours_of(self, named: set[str]) -> set[str]:
+        return {n for code in named for n in self._borders.get(code, ())} - named
 
     def candidates(self, mention: Mention) -> list[Candidate]:
         surface = mention.text
@@ -141,7 +147,8 @@ class Resolver:
         total = sum(tally.values())
         focus = {cc: n / total for cc, n in tally.items()} if total else {}
         evidence = ArticleEvidence(context=picked, focus=focus,
-                                   countries_named={c.country_code for c in countries}, priors=priors)
+                                   countries_named={c.country_code for c in countries}, priors=priors,
+                                   neighbours_named=self._neighbours_of(named))
         evidence.focus_without = self._focus_without(keys, [c and c.country_code for c in first], tally)
         regions_of = [c and _region_of(c) for c in first]
         regions = Counter(r for r in regions_of if r)

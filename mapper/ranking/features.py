@@ -22,7 +22,7 @@ FEATURE_NAMES = (
     "unit_contains_namesake", "context", "focus", "apposition", "hint_match", "hint_mismatch",
     "label_gpe", "label_loc", "label_fac", "label_norp", "label_gaz", "country_named", "near_other_km",
     "log_candidates", "heuristic", "rank_by_pop", "is_only_country", "contains_apposed",
-    "dateline_town", "is_physical", "physical_loc", "region_focus",
+    "dateline_town", "is_physical", "physical_loc", "region_focus", "neighbour_named",
 )
 
 
@@ -33,6 +33,8 @@ class ArticleEvidence:
     context: list[Candidate]
     focus: dict[str, float]
     countries_named: set[str]
+    # countries that border one the article names, without those it names ("Israel struck Gaza")
+    neighbours_named: set[str] = field(default_factory=set)
     priors: list[list[float]] = field(default_factory=list)   # per mention, per candidate
     # "X, Y": for Y, the ids of its candidates that contain one of X's; for X, those candidates.
     containers: dict[int, list[Candidate]] = field(default_factory=dict)
@@ -238,12 +240,12 @@ def containers_of(units: list[Candidate], places: list[Candidate]) -> list[Candi
 # What the article says about a candidate; the other features depend on its pool and the
 # mention's label and hint alone.
 _ARTICLE_FEATURES = ("context", "focus", "apposition", "country_named", "near_other_km", "heuristic",
-                     "contains_apposed", "dateline_town", "region_focus")
+                     "contains_apposed", "dateline_town", "region_focus", "neighbour_named")
 (_CONTEXT, _FOCUS, _APPOSITION, _COUNTRY_NAMED, _NEAR, _PRIOR, _CONTAINS_APPOSED, _DATELINE,
- _REGION_FOCUS) = (FEATURE_NAMES.index(n) for n in _ARTICLE_FEATURES)
+ _REGION_FOCUS, _NEIGHBOUR_NAMED) = (FEATURE_NAMES.index(n) for n in _ARTICLE_FEATURES)
 
 
-_EVERY_ROW = [_CONTEXT, _NEAR, _PRIOR, _FOCUS, _REGION_FOCUS, _COUNTRY_NAMED]
+_EVERY_ROW = [_CONTEXT, _NEAR, _PRIOR, _FOCUS, _REGION_FOCUS, _COUNTRY_NAMED, _NEIGHBOUR_NAMED]
 
 
 def _pool_rows(pool: tuple[Candidate, ...], hint: str | None, label: str) -> tuple[tuple[float, ...], ...]:
@@ -282,7 +284,7 @@ def _pool_rows(pool: tuple[Candidate, ...], hint: str | None, label: str) -> tup
             float(code == "PCLI" and countries == 1),
             0.0, 0.0,                                   # contains_apposed, dateline_town
             float(physical), float(physical and is_loc),
-            0.0,                                        # region_focus
+            0.0, 0.0,                                   # region_focus, neighbour_named
         ))
     return tuple(rows)
 
@@ -306,6 +308,8 @@ def article_features(profiles: list[_PoolProfile], mentions: list[Mention], keys
     focus: list[float] = []
     region_focus: list[float] = []
     country_named: list[bool] = []
+    neighbours = evidence.neighbours_named
+    neighbour_named: list[bool] = []
     for i in wanted:
         profile = profiles[i]
         by_country = evidence.focus_without.get(keys[i], {})
@@ -314,8 +318,9 @@ def article_features(profiles: list[_PoolProfile], mentions: list[Mention], keys
         focus += [by_country.get(cc, 0.0) for cc in profile.country_codes]
         region_focus += [by_region.get(region, 0.0) for region in profile.regions]
         country_named += [cc in named for cc in profile.country_codes]
+        neighbour_named += [cc in neighbours for cc in profile.country_codes]
     # One assignment for the columns every candidate has a value in.
-    matrix[:, _EVERY_ROW] = np.array([fit, near, priors, focus, region_focus, country_named]).T
+    matrix[:, _EVERY_ROW] = np.array([fit, near, priors, focus, region_focus, country_named, neighbour_named]).T
     # What few mentions have: a place written right after or before them, the dateline.
     offset = 0
     for i in wanted:
