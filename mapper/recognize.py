@@ -447,7 +447,7 @@ class Recognizer:
                     for start, end, surface in self._demonym_words.finditer(article.text)
                     if not taken.overlaps(start, end)]
             gaz.sort(key=lambda m: m.start)
-            return [m for m in gaz if not _names_something_else(article.text, m)]
+            return _hints_from_plural_units(article.text, [m for m in gaz if not _names_something_else(article.text, m)])
         ents = doc.ents  # a property that rebuilds its tuple on every access
         ner, blockers, organisations = self._spacy_mentions(ents, article.text)
         # "Idlib Governorate", "Guinea-Bissau": the gazetteer's longer name says which place is
@@ -485,7 +485,7 @@ class Recognizer:
         merged = [m for m in merged if not _names_something_else(article.text, m)
                   and not (" " not in m.text and m.label != "NORP" and normalize_name(m.text) in person_words)]
         merged.sort(key=lambda m: m.start)
-        return merged
+        return _hints_from_plural_units(article.text, merged)
 
     def mentions_many(self, articles: Iterable[Article]) -> Iterable[tuple[Article, list[Mention]]]:
         batch = list(articles)
@@ -597,7 +597,7 @@ def _names_something_else(text: str, mention: Mention) -> bool:
 # a preposition of place before it, a list or an apposition around it, or a unit word.
 _PLACE_PREPOSITION_BEFORE = regex.compile(r"\b(?:in|near|at|from|to|outside|around|across)\s+(?:the\s+)?$",
                                           regex.IGNORECASE)
-_PLACE_LIST_AFTER = regex.compile(r"^,\s+\p{Lu}")
+_PLACE_LIST_AFTER = regex.compile(r",\s+\p{Lu}")
 _PLACE_LIST_BEFORE = regex.compile(r"\p{L},\s+$")
 
 
@@ -615,6 +615,31 @@ def _spells(key: str, official: str) -> bool:
     if key in name.replace("-", " ").split() or name in key.split():
         return True
     return difflib.SequenceMatcher(None, key, name).ratio() >= _LIMITS["alternate_spelling_similarity"]
+
+
+# "Kursk and Oryol regions", "Donetsk, Luhansk and Zaporizhzhia oblasts": one plural unit word
+# says what every name of the list before it is.
+_PLURAL_UNITS = {"regions": "admin1", "provinces": "admin1", "oblasts": "admin1", "governorates": "admin1",
+                 "krais": "admin1", "prefectures": "admin1", "districts": "admin2", "raions": "admin2",
+                 "rayons": "admin2", "counties": "admin2"}
+_PLURAL_UNIT_AFTER = regex.compile(r" (" + "|".join(_PLURAL_UNITS) + r")\b", regex.IGNORECASE)
+_LIST_GAP = regex.compile(r"^(?:,\s*|\s+and\s+|,\s+and\s+|\s*&\s*)$")
+
+
+def _hints_from_plural_units(text: str, mentions: list[Mention]) -> list[Mention]:
+    out = list(mentions)
+    for k, m in enumerate(out):
+        unit = _PLURAL_UNIT_AFTER.match(text, m.end)
+        if not unit or m.hint:
+            continue
+        hint = _PLURAL_UNITS[unit.group(1).lower()]
+        j = k
+        while True:
+            out[j] = Mention(out[j].start, out[j].end, out[j].text, out[j].label, out[j].hint or hint)
+            if j == 0 or not _LIST_GAP.match(text[out[j - 1].end:out[j].start]):
+                break
+            j -= 1
+    return out
 
 
 @lru_cache(maxsize=65536)

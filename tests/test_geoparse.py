@@ -178,6 +178,15 @@ def test_country_neighbours_come_from_the_boundaries():
     assert "FR" not in borders["GB"]          # the Channel is no land border
 
 
+@pytest.mark.parametrize("mode", ["spacy", "gazetteer"])
+def test_a_plural_unit_word_makes_every_name_of_its_list_a_unit(parsers, mode):
+    text = ("Drones were launched from Russia's Kursk and Oryol regions; shelling hit the Donetsk, "
+            "Luhansk and Zaporizhzhia oblasts. Later Kherson itself was hit.")
+    found = {rm.mention.text: rm.place for rm in parse(parsers[mode], text)}
+    assert all(found[n].feature_code == "ADM1" for n in ("Kursk", "Oryol", "Donetsk", "Luhansk", "Zaporizhzhia"))
+    assert found["Kherson"].feature_class == "P"
+
+
 def test_each_choice_keeps_its_score_and_candidates(parsers):
     [rm] = [r for r in parse(parsers["spacy"], "Heavy fighting continued near Bakhmut.") if r.mention.text == "Bakhmut"]
     assert rm.candidates and rm.candidates[0][0] == rm.place.geonameid
