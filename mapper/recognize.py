@@ -380,14 +380,17 @@ class Recognizer:
                 if normalize_name(text) not in _NEVER and not text.islower():
                     places.append(Mention(start, end, text, label, _hint(text)))
             elif label == "FAC":
-                if normalize_name(text) in self.names:
+                if normalize_name(text) in self.names and not text.islower():     # not "metro"
                     places.append(Mention(start, end, text, label, _hint(text)))
             elif label == "NORP":
                 if normalize_name(text) in self.demonyms:
                     places.append(Mention(start, end, text, label, "country"))
-            elif label in _BLOCKING_LABELS and " " not in text and self._mislabelled_place(text):
+            elif label in _BLOCKING_LABELS and " " not in text and (
+                    self._mislabelled_place(text) or (_LOCATIVE_BEFORE.search(article_text, max(0, start - 30), start)
+                                                      and normalize_name(text) in self.names)):
                 # The small English model often calls cities people or products ("Kherson",
-                # "Paris", "Kramatorsk").
+                # "Paris", "Kramatorsk"), and small towns people whatever the sentence says
+                # ("north of Avdiivka", "in Lyman").
                 continue
             elif label in _BLOCKING_LABELS:
                 if label == "PERSON":
@@ -396,7 +399,8 @@ class Recognizer:
                 # a PERSON span that is no name ("Sri Lanka - approximately") may hold a place;
                 # a product, work or event named after one ("Crown Victoria") does not
                 blockers.append((start, end, label != "PERSON" or _looks_like_a_name(article_text[start:end])))
-            elif label == "ORG":
+            elif label == "ORG" and not any(ch in text for ch in "()"):
+                # ("Krasnohorivka (Donetsk Oblast" is a span the model cut wrongly, not a body)
                 organisations.append((start, end))
         return places, blockers, organisations
 
@@ -615,6 +619,12 @@ def _spells(key: str, official: str) -> bool:
     if key in name.replace("-", " ").split() or name in key.split():
         return True
     return difflib.SequenceMatcher(None, key, name).ratio() >= _LIMITS["alternate_spelling_similarity"]
+
+
+# Words that put what follows on the map: "in Lyman", "north of Avdiivka", "the village of Krynky".
+_LOCATIVE_BEFORE = regex.compile(
+    r"(?:\b(?:in|near|outside|around)|\b(?:north|south|east|west|northeast|northwest|southeast|southwest|"
+    r"outskirts|village|town|city|settlement|region|district) of)\s+$", regex.IGNORECASE)
 
 
 # "Kursk and Oryol regions", "Donetsk, Luhansk and Zaporizhzhia oblasts": one plural unit word

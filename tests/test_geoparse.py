@@ -187,6 +187,15 @@ def test_a_plural_unit_word_makes_every_name_of_its_list_a_unit(parsers, mode):
     assert found["Kherson"].feature_class == "P"
 
 
+def test_small_towns_the_model_calls_people_or_cuts_badly_are_kept(parsers):
+    text = ("Ukrainian troops held Krasnohorivka (Donetsk Oblast) and areas north of Avdiivka. "
+            "In Lyman, two died. The mayor said the metro was shut.")
+    found = {rm.mention.text: rm.place for rm in parse(parsers["spacy"], text)}
+    assert {"Krasnohorivka", "Avdiivka", "Lyman"} <= found.keys()
+    assert all(found[n].country_code == "UA" for n in ("Krasnohorivka", "Avdiivka", "Lyman"))
+    assert "metro" not in found
+
+
 def test_each_choice_keeps_its_score_and_candidates(parsers):
     [rm] = [r for r in parse(parsers["spacy"], "Heavy fighting continued near Bakhmut.") if r.mention.text == "Bakhmut"]
     assert rm.candidates and rm.candidates[0][0] == rm.place.geonameid
