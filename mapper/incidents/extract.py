@@ -186,6 +186,14 @@ class Extractor:
         self._weapon_noun_re = re.compile(r"(?i)\b(?:missiles?|drones?|rockets?|shells?|bombs?|projectiles?|munitions?|uavs?)\b")
         self._reference = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in self.lex.words.get("reference_words", ()))
                                      + r")\s+(?:[\w\-]+\s+){0,2}$", re.IGNORECASE)
+        if self._parse:
+            # The parsing pipeline is loaded now rather than at the first incident, so that it is
+            # set aside from garbage collection with the rest (mapper.gc_tuning).
+            from mapper.gc_tuning import freeze_long_lived
+            from mapper.nlp import load_spacy
+
+            self._parser = load_spacy(("parser",)) or False
+            freeze_long_lived()
 
     def _country_where(self, iso2: str) -> Where:
         from mapper.errors import MapperError
