@@ -31,6 +31,16 @@ APPOSITION_WEIGHT = 3.0
 # agency in parentheses, or, in capitals, nothing but the story itself.
 _DATELINE_TAIL = re.compile(r"\s*(?:\(|—|–|-)")
 _DATELINE_WINDOW = 200
+# A place name followed by what governments do ("Washington gave the green light", "Moscow
+# warned"): news use the capital for its government, so the capital of a country the article
+# names is meant, whatever bigger namesake the name has (the state of Washington).
+_ACTS_AS_A_GOVERNMENT = re.compile(
+    r"\s+(?:has\s+|had\s+|have\s+|will\s+|would\s+|also\s+|then\s+|again\s+|quickly\s+|finally\s+)?"
+    r"(?:gave|gives|warned|warns|announced|announces|approved|approves|accused|accuses|condemned|condemns|"
+    r"demanded|demands|imposed|imposes|urged|urges|insisted|insists|rejected|rejects|denied|denies|"
+    r"responded|retaliated|sanctioned|sanctions|pledged|pledges|promised|agreed|agrees|authori[sz]ed|"
+    r"allowed|allows|supplied|supplies|blamed|blames|threatened|threatens|vowed|vows|signall?ed|"
+    r"decided|refused|refuses|recognized|recognised|expelled|summoned|backed|backs|vetoed|ordered)\b")
 # What may stand between a place and the unit qualifying it: "Izium, Kharkiv region",
 # "Bakhmut (Donetsk)", "Monroe County in northeast Missouri".
 _QUALIFIER_GAP = re.compile(r"\s?(?:,|\(|in)\s?(?:(?:north|south)?(?:east|west)?(?:ern)?\s|(?:north|south)(?:ern)?\s|central\s)?",
@@ -160,6 +170,7 @@ class Resolver:
                     c.feature_code == unit.feature_code for c in pools[i]):
                 del apposition[i]
         evidence.datelines = self._datelines(article.text, mentions, apposition)
+        evidence.actors = {i for i, m in enumerate(mentions) if not m.hint and _ACTS_AS_A_GOVERNMENT.match(article.text, m.end)}
         # "Paris, Mo.": the second name is the unit holding the first, when one of its
         # candidates can be; both mentions are then read against that reading.
         for i, j in apposition.items():
@@ -342,6 +353,12 @@ class Resolver:
                     self._appositives(i, first, evidence, apposition))]
                 score, best, components = ranked[0]
                 considered = tuple((c.geonameid, round(float(s), 3)) for s, c, _ in ranked[:10])
+            if i in evidence.actors and best.feature_code != "PPLC":
+                capital = next((c for c in pool if c.feature_code == "PPLC" and c.country_code in evidence.countries_named),
+                               None)
+                if capital is not None:
+                    best = capital
+                    components = {"capital as its government": 1.0}
             key = keys[i]
             if key in names_seen and names_seen[key].geonameid != best.geonameid and not mention.hint:
                 best = names_seen[key]

@@ -196,6 +196,16 @@ def test_small_towns_the_model_calls_people_or_cuts_badly_are_kept(parsers):
     assert "metro" not in found
 
 
+@pytest.mark.parametrize("mode", ["spacy", "gazetteer"])
+def test_a_capital_acting_as_its_government(parsers, mode):
+    text = ("Russia says US-made missiles hit Kursk again, weeks after Washington gave the green light "
+            "for Kyiv to use them. Wildfires meanwhile burned across Washington state.")
+    found = parse(parsers[mode], text)
+    actor, state = [rm for rm in found if rm.mention.text.startswith("Washington")]
+    assert actor.place.feature_code == "PPLC" and actor.place.country_code == "US"
+    assert state.place.feature_code == "ADM1"
+
+
 def test_each_choice_keeps_its_score_and_candidates(parsers):
     [rm] = [r for r in parse(parsers["spacy"], "Heavy fighting continued near Bakhmut.") if r.mention.text == "Bakhmut"]
     assert rm.candidates and rm.candidates[0][0] == rm.place.geonameid

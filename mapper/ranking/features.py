@@ -39,6 +39,8 @@ class ArticleEvidence:
     # "X, Y": for Y, the ids of its candidates that contain one of X's; for X, those candidates.
     containers: dict[int, list[Candidate]] = field(default_factory=dict)
     datelines: set[int] = field(default_factory=set)   # mentions that open the story as its dateline
+    # mentions that act as a government does ("Washington gave the green light"): a capital's metonym
+    actors: set[int] = field(default_factory=set)
     focus_without: dict[str, dict[str, float]] = field(default_factory=dict)   # per name, leave-it-out focus
     region_focus_without: dict[str, dict[tuple, float]] = field(default_factory=dict)   # same, per admin-1 unit
 
