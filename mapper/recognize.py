@@ -385,9 +385,10 @@ class Recognizer:
             elif label == "NORP":
                 if normalize_name(text) in self.demonyms:
                     places.append(Mention(start, end, text, label, "country"))
-            elif label in _BLOCKING_LABELS and " " not in text and (
-                    self._mislabelled_place(text) or (_LOCATIVE_BEFORE.search(article_text, max(0, start - 30), start)
-                                                      and normalize_name(text) in self.names)):
+            elif label in _BLOCKING_LABELS and (
+                    (" " not in text and self._mislabelled_place(text))
+                    or (_LOCATIVE_BEFORE.search(article_text, max(0, start - 30), start)
+                        and normalize_name(text) in self.names)):
                 # The small English model often calls cities people or products ("Kherson",
                 # "Paris", "Kramatorsk"), and small towns people whatever the sentence says
                 # ("north of Avdiivka", "in Lyman").
@@ -621,10 +622,13 @@ def _spells(key: str, official: str) -> bool:
     return difflib.SequenceMatcher(None, key, name).ratio() >= _LIMITS["alternate_spelling_similarity"]
 
 
-# Words that put what follows on the map: "in Lyman", "north of Avdiivka", "the village of Krynky".
+# Words that put what follows on the map: "in Lyman", "north of Avdiivka", "the village of Krynky",
+# "shelled Vuhledar", "the assault on Mocimboa da Praia".
 _LOCATIVE_BEFORE = regex.compile(
-    r"(?:\b(?:in|near|outside|around)|\b(?:north|south|east|west|northeast|northwest|southeast|southwest|"
-    r"outskirts|village|town|city|settlement|region|district) of)\s+$", regex.IGNORECASE)
+    r"(?:\b(?:in|near|outside|around|shelled|bombed|bombarded|captured|recaptured|liberated|besieged|stormed|"
+    r"evacuated|occupied|overran|seized)|\b(?:north|south|east|west|northeast|northwest|southeast|southwest|"
+    r"outskirts|village|town|city|settlement|region|district|shelling|bombing|siege) of"
+    r"|\b(?:attacks?|strikes?|assault|offensive|advance) on)\s+$", regex.IGNORECASE)
 
 
 # "Kursk and Oryol regions", "Donetsk, Luhansk and Zaporizhzhia oblasts": one plural unit word

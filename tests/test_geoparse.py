@@ -196,6 +196,13 @@ def test_small_towns_the_model_calls_people_or_cuts_badly_are_kept(parsers):
     assert "metro" not in found
 
 
+def test_a_town_taken_or_shelled_is_a_place_whatever_the_model_calls_it(parsers):
+    text = "Government troops recaptured Mocimboa da Praia, and artillery shelled Krynky overnight."
+    found = {rm.mention.text: rm.place for rm in parse(parsers["spacy"], text)}
+    assert found["Mocimboa da Praia"].country_code == "MZ"
+    assert found["Krynky"].country_code == "UA"
+
+
 @pytest.mark.parametrize("mode", ["spacy", "gazetteer"])
 def test_a_capital_acting_as_its_government(parsers, mode):
     text = ("Russia says US-made missiles hit Kursk again, weeks after Washington gave the green light "
