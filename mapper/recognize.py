@@ -310,11 +310,14 @@ class Recognizer:
             return False
         if " " in key:
             return True
-        return self._plausible_single_word(surface, key, self._is_sentence_start(text, start))
+        placed = bool(_LOCATIVE_BEFORE.search(text, max(0, start - 30), start))
+        return self._plausible_single_word(surface, key, self._is_sentence_start(text, start), placed)
 
     @lru_cache(maxsize=100_000)
-    def _plausible_single_word(self, surface: str, key: str, sentence_start: bool) -> bool:
-        """A one-word match that is also a common English word is kept only for a big place."""
+    def _plausible_single_word(self, surface: str, key: str, sentence_start: bool, placed: bool = False) -> bool:
+        """A one-word match that is also a common English word is kept only for a big place, or
+        when the words before it put it on the map ("the island of Java", "in Bath"); the most
+        common words ("in English") need a big place either way."""
         common = _common_word(key)
         best = self.gazetteer.lookup(surface, limit=1)
         if not best:
@@ -336,7 +339,7 @@ class Recognizer:
         if common >= _LIMITS["common_word_zipf"] or surface.isupper() and len(surface) <= 4:
             if common >= _LIMITS["very_common_word_zipf"]:
                 return top.feature_code in ("PCLI", "ADM1") or top.population >= _LIMITS["very_big_place_population"]
-            return top.population >= _LIMITS["big_place_population"] or top.feature_code in ("PCLI", "ADM1")
+            return placed or top.population >= _LIMITS["big_place_population"] or top.feature_code in ("PCLI", "ADM1")
         return True
 
     def _only_a_foreign_alias(self, surface: str, key: str, common: float) -> bool:
@@ -627,7 +630,7 @@ def _spells(key: str, official: str) -> bool:
 _LOCATIVE_BEFORE = regex.compile(
     r"(?:\b(?:in|near|outside|around|shelled|bombed|bombarded|captured|recaptured|liberated|besieged|stormed|"
     r"evacuated|occupied|overran|seized)|\b(?:north|south|east|west|northeast|northwest|southeast|southwest|"
-    r"outskirts|village|town|city|settlement|region|district|shelling|bombing|siege) of"
+    r"outskirts|village|town|city|settlement|region|district|province|island|shelling|bombing|siege) of"
     r"|\b(?:attacks?|strikes?|assault|offensive|advance) on)\s+$", regex.IGNORECASE)
 
 

@@ -213,6 +213,14 @@ def test_a_capital_acting_as_its_government(parsers, mode):
     assert state.place.feature_code == "ADM1"
 
 
+@pytest.mark.parametrize("mode", ["spacy", "gazetteer"])
+def test_a_common_word_is_a_place_where_the_sentence_puts_it_on_the_map(parsers, mode):
+    text = "A tsunami hit the Indonesian island of Java. Officials said in English that Java was hit hard."
+    found = [(rm.mention.text, rm.mention.start) for rm in parse(parsers[mode], text)]
+    assert ("Java", text.index("Java")) in found
+    assert not any(t == "English" for t, _ in found)
+
+
 def test_each_choice_keeps_its_score_and_candidates(parsers):
     [rm] = [r for r in parse(parsers["spacy"], "Heavy fighting continued near Bakhmut.") if r.mention.text == "Bakhmut"]
     assert rm.candidates and rm.candidates[0][0] == rm.place.geonameid
