@@ -310,8 +310,13 @@ class Recognizer:
             return False
         if " " in key:
             return True
-        placed = bool(_LOCATIVE_BEFORE.search(text, max(0, start - 30), start))
-        return self._plausible_single_word(surface, key, self._is_sentence_start(text, start), placed)
+        sentence_start = self._is_sentence_start(text, start)
+        if self._plausible_single_word(surface, key, sentence_start):
+            return True
+        # the context is read only for the few words the first test turns down
+        return (_LIMITS["common_word_zipf"] <= _common_word(key) < _LIMITS["very_common_word_zipf"]
+                and bool(_LOCATIVE_BEFORE.search(text, max(0, start - 30), start))
+                and self._plausible_single_word(surface, key, sentence_start, placed=True))
 
     @lru_cache(maxsize=100_000)
     def _plausible_single_word(self, surface: str, key: str, sentence_start: bool, placed: bool = False) -> bool:
