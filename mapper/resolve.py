@@ -354,10 +354,12 @@ class Resolver:
                 score, best, components = ranked[0]
                 considered = tuple((c.geonameid, round(float(s), 3)) for s, c, _ in ranked[:10])
             if i in evidence.actors and best.feature_code != "PPLC":
-                capital = next((c for c in pool if c.feature_code == "PPLC" and c.country_code in evidence.countries_named),
-                               None)
-                if capital is not None:
-                    best = capital
+                k = next((k for k, c in enumerate(pool)
+                          if c.feature_code == "PPLC" and c.country_code in evidence.countries_named), None)
+                if k is not None:
+                    # the score shown is the capital's own, not that of the namesake it replaces
+                    best = pool[k]
+                    score = pool_scores[k] if self.ranker is not None else next(sc for sc, c, _ in ranked if c is best)
                     components = {"capital as its government": 1.0}
             key = keys[i]
             if key in names_seen and names_seen[key].geonameid != best.geonameid and not mention.hint:
