@@ -18,7 +18,7 @@ from gazetteer.geocoder import context_fit, importances
 from gazetteer.index import Candidate, Gazetteer
 from gazetteer.normalize import normalize_name
 from mapper.model import Article, Mention, Place, ResolvedMention
-from mapper.recognize import DOTTED_ABBREVIATIONS
+from mapper.recognition.lexicon import DOTTED_ABBREVIATIONS
 from mapper.ranking.features import ArticleEvidence, article_context, article_features, containers_of, pool_profile
 
 __all__ = ["Resolver", "place_from_candidate"]

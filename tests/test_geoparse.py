@@ -116,11 +116,11 @@ def test_places_the_model_calls_people_are_kept(parsers, text, place):
 
 
 def test_what_looks_like_a_persons_name():
-    from mapper.recognize import _after_last_title, _looks_like_a_name
+    from mapper.recognition.context import after_last_title, looks_like_a_name
 
-    assert _looks_like_a_name("Mike Jansen") and _looks_like_a_name("Ursula von der Leyen")
-    assert not _looks_like_a_name("Cornwall Fire and") and not _looks_like_a_name("Trump - Wisconsin")
-    assert _after_last_title("Buffalo Fire Chief Smith") == "Smith"
+    assert looks_like_a_name("Mike Jansen") and looks_like_a_name("Ursula von der Leyen")
+    assert not looks_like_a_name("Cornwall Fire and") and not looks_like_a_name("Trump - Wisconsin")
+    assert after_last_title("Buffalo Fire Chief Smith") == "Smith"
 
 
 @pytest.mark.parametrize("mode", ["spacy", "gazetteer"])
@@ -380,12 +380,12 @@ def test_compass_words_qualify_the_name_after_them(parsers, mode):
 
 
 def test_only_real_person_names_hide_a_place_named_alone():
-    from mapper.recognize import _looks_like_a_name
+    from mapper.recognition.context import looks_like_a_name
 
-    assert _looks_like_a_name("Mike Jansen") and _looks_like_a_name("Georgia van der Vaart")
-    assert not _looks_like_a_name("Trump - Wisconsin")
-    assert not _looks_like_a_name("Village Malakal")
-    assert not _looks_like_a_name("Madonna")
+    assert looks_like_a_name("Mike Jansen") and looks_like_a_name("Georgia van der Vaart")
+    assert not looks_like_a_name("Trump - Wisconsin")
+    assert not looks_like_a_name("Village Malakal")
+    assert not looks_like_a_name("Madonna")
 
 
 def test_gazetteer_only_path_finds_demonyms_too(parsers):

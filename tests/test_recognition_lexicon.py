@@ -2,9 +2,9 @@
 import json
 from pathlib import Path
 
-import mapper.recognize as recognize
+import mapper.recognition.lexicon as lexicon
 
-LEXICON = Path(recognize.__file__).parent / "lexicons" / "recognition.json"
+LEXICON = Path(lexicon.__file__).parent.parent / "lexicons" / "recognition.json"
 
 
 def test_lexicon_has_the_expected_lists_and_thresholds():
@@ -20,9 +20,9 @@ def test_lexicon_has_the_expected_lists_and_thresholds():
 
 
 def test_lists_reach_the_recognizer():
-    assert "of" in recognize._CONNECTORS and "monday" in recognize._NEVER and "mr" in recognize._PERSON_TITLES
-    assert "west nile" in recognize._DISEASES
+    assert "of" in lexicon.CONNECTORS and "monday" in lexicon.NEVER and "mr" in lexicon.PERSON_TITLES
+    assert "west nile" in lexicon.DISEASES
 
 
 def test_month_and_weekday_names_are_never_places():
-    assert {"march", "may", "monday", "august"} <= recognize._NEVER
+    assert {"march", "may", "monday", "august"} <= lexicon.NEVER
