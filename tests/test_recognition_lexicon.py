@@ -26,3 +26,12 @@ def test_lists_reach_the_recognizer():
 
 def test_month_and_weekday_names_are_never_places():
     assert {"march", "may", "monday", "august"} <= lexicon.NEVER
+
+
+def test_direct_word_frequencies_agree_with_wordfreq():
+    from wordfreq import get_frequency_dict, zipf_frequency
+
+    plain = [w for w in get_frequency_dict("en", "best") if w.isascii() and w.isalpha() and w.islower()]
+    sample = plain[::97] + ["the", "kyiv", "zzqxj", "a", "Paris", "saint-denis", "new york", "çanakkale", "2020"]
+    assert len(sample) > 2500
+    assert [lexicon.zipf(w) for w in sample] == [zipf_frequency(w, "en") for w in sample]
