@@ -349,7 +349,7 @@ def test_weapon_classes_ignore_and_split():
 
 
 def test_weapon_classes_file_is_data(tmp_path):
-    raw = json.loads((Path(ev.__file__).parent / "incidents" / "lexicons" / "weapon_classes.json").read_text())
+    raw = json.loads((Path(ev.__file__).parents[1] / "incidents" / "lexicons" / "weapon_classes.json").read_text())
     classes = {k: v for k, v in raw.items() if not k.startswith("_")}
     assert 5 <= len(classes) <= 15
     for name, keywords in classes.items():
