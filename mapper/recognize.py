@@ -18,7 +18,7 @@ from mapper.recognition.context import (after_last_title, follows_a_title, hints
                                         looks_like_a_name, names_something_else, placed_by_words_before, unit_hint)
 from mapper.recognition.lexicon import LEADING_QUALIFIERS, LIMITS, NEVER, PERSON_TITLES, SAINTS, common_word
 from mapper.recognition.matcher import GazetteerMatcher, gazetteer_names
-from mapper.recognition.prominence import is_major_place, mislabelled_place
+from mapper.recognition.prominence import is_major_place, mislabelled_place, town_named_in_full
 from mapper.recognition.spans import Demonyms, Spans
 
 __all__ = ["Recognizer", "gazetteer_names"]
@@ -82,11 +82,12 @@ class Recognizer:
                     places.append(Mention(start, end, text, label, "country"))
             elif label in _BLOCKING_LABELS and (
                     (" " not in text and mislabelled_place(self.gazetteer, text))
+                    or (" " in text and town_named_in_full(self.gazetteer, text))
                     or (placed_by_words_before(article_text, start)
                         and normalize_name(text) in self.names)):
                 # The small English model often calls cities people or products ("Kherson",
-                # "Paris", "Kramatorsk"), and small towns people whatever the sentence says
-                # ("north of Avdiivka", "in Lyman").
+                # "Paris", "Kramatorsk", "Kiryat Shmona"), and small towns people whatever the
+                # sentence says ("north of Avdiivka", "in Lyman").
                 continue
             elif label in _BLOCKING_LABELS:
                 if label == "PERSON":

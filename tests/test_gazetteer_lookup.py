@@ -129,3 +129,26 @@ def test_admin1_units_keep_their_own_point_and_name(gazetteer, name, lat, lon):
     assert haversine_km(unit.lat, unit.lon, lat, lon) < 80
     meaux = top(gazetteer, "Meaux")
     assert meaux.admin1 == "Île-de-France"
+
+
+def test_admin1_names_say_their_unit_once(gazetteer):
+    # Natural Earth's English labels already carry the unit ("Krasnodar Krai", "Aichi Prefecture").
+    names = [r[0] for r in gazetteer.conn.execute("SELECT name FROM places WHERE feature_code = 'ADM1'")]
+    doubled = [n for n in names if len(n.split()) > 2 and n.split()[-1] == n.split()[-2]]
+    assert not doubled
+    assert {"Krasnodar Krai", "Aichi Prefecture", "Kharkiv Oblast"} <= set(names)
+
+
+@pytest.mark.parametrize("bare, official", [("Qamishli", "Al Qāmishlī"), ("Hodeidah", "Al Ḩudaydah")])
+def test_arabic_town_names_are_found_without_their_article(gazetteer, bare, official):
+    assert top(gazetteer, bare).name == official
+    assert top(gazetteer, bare).name_kind == 2     # a derived form, ranked below real names
+
+
+def test_only_arabic_article_forms_long_enough_to_be_names_are_derived():
+    from gazetteer.name_forms import news_forms, without_arabic_article
+
+    assert without_arabic_article("ar raqqah") == "raqqah" and without_arabic_article("as suwayda") == "suwayda"
+    assert without_arabic_article("al bab") is None and without_arabic_article("ash sham") is None and without_arabic_article("alamein") is None
+    assert news_forms(["al qusayr", "qusayr"], "SY") == {"qusayr"}
+    assert news_forms(["el paso"], "US") == set()

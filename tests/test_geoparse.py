@@ -412,3 +412,22 @@ def test_explanations_can_be_left_out_without_changing_choices(gazetteer):
     assert [rm.place.geonameid for rm in full] == [rm.place.geonameid for rm in lean]
     assert [rm.score for rm in full] == [rm.score for rm in lean]
     assert all(rm.components for rm in full) and not any(rm.components for rm in lean)
+
+
+@pytest.mark.parametrize("mode", ["spacy", "gazetteer"])
+def test_towns_the_model_calls_people_are_places_when_named_in_full(parsers, mode):
+    # The small model tags "Kiryat Shmona" PERSON; a name that opens with a word people's names
+    # do not, and is the whole name of a town, is the town. A real person stays a person.
+    text = ("Hezbollah fired rockets at Kiryat Shmona from southern Lebanon. "
+            "Tom Price said on Monday the bill would pass.")
+    places = {rm.mention.text: rm.place for rm in parse(parsers[mode], text)}
+    assert places["Kiryat Shmona"].country_code == "IL"
+    if mode == "spacy":     # without the NER nothing tells the politician from the mining town
+        assert not any("Price" in name or "Tom" in name for name in places)
+
+
+@pytest.mark.parametrize("mode", ["spacy", "gazetteer"])
+def test_arabic_towns_written_without_their_article(parsers, mode):
+    text = "Turkish drones hit Kurdish positions near Kobani and Qamishli in northeastern Syria."
+    places = {rm.mention.text: rm.place for rm in parse(parsers[mode], text)}
+    assert haversine_km(places["Qamishli"].lat, places["Qamishli"].lon, 37.05, 41.23) < 10

@@ -29,3 +29,13 @@ def mislabelled_place(gazetteer: Gazetteer, word: str) -> bool:
         return True
     return (top.population >= LIMITS["major_place_population"]
             and common_word(normalize_name(word)) < LIMITS["person_override_max_zipf"])
+
+
+def town_named_in_full(gazetteer: Gazetteer, span: str) -> bool:
+    """A span of several words the model tagged PERSON that is the whole name of a town, and
+    opens with a word people's names do not ("Kiryat Shmona", "Beit Lahia", "Ciudad Juarez";
+    not "Tom Price", a mining town and a politician)."""
+    if common_word(normalize_name(span.split(" ", 1)[0])) >= LIMITS["person_override_max_zipf"]:
+        return False
+    best = gazetteer.lookup(span, limit=1)
+    return bool(best) and best[0].name_kind <= 1 and best[0].population >= LIMITS["named_in_full_min_population"]
