@@ -75,7 +75,8 @@ def test_no_actor(extract):
 
 def test_parse_roles_directly(extract):
     """The parse reads the agent of a passive and the object of a participle."""
-    from mapper.incidents.extract import _Statement, _extractor
+    from mapper.incidents.extract import _extractor
+    from mapper.incidents.statements import Statement
     from mapper.incidents.detect import find_cues
     from mapper.nlp import load_spacy
 
@@ -83,9 +84,9 @@ def test_parse_roles_directly(extract):
     nlp = load_spacy(("parser",))
     text = "Kherson was attacked by Russian troops, killing a pensioner."
     terms = ex.lex.find_terms(text)
-    st = _Statement(0, 0, len(text), text, find_cues(ex.lex, text, terms), [], sdoc=nlp(text), terms=terms)
+    st = Statement(0, 0, len(text), text, find_cues(ex.lex, text, terms), [], sdoc=nlp(text), terms=terms)
     mentions = ex.actors.find(text, terms)
-    agent, patient = ex._parse_roles(st, st.cues, mentions, ex.actors.targets(text, terms))
+    agent, patient = ex.roles.from_parse(st, st.cues, mentions, ex.actors.targets(text, terms))
     assert agent[:3] == ("actor", "military", "RU")
     assert patient[:2] == ("actor", "civilians")
     assert text[patient[3]:patient[4]] == "a pensioner"

@@ -9,8 +9,13 @@ where it happened, and merges the statements that tell one incident into one
 Modules: :mod:`~mapper.incidents.lexicon` (the data files under ``lexicons/``),
 :mod:`~mapper.incidents.detect` (cues and typing rules), :mod:`~mapper.incidents.dates`,
 :mod:`~mapper.incidents.numbers`, :mod:`~mapper.incidents.actors`,
-:mod:`~mapper.incidents.locate` (place roles, unknown villages) and
-:mod:`~mapper.incidents.extract` (the pass over an article, merging, output).
+:mod:`~mapper.incidents.locate` (place roles, unknown villages),
+:mod:`~mapper.incidents.extract` (the pass over an article) and the steps it runs:
+:mod:`~mapper.incidents.statements`, :mod:`~mapper.incidents.missed_places`,
+:mod:`~mapper.incidents.datelines`, :mod:`~mapper.incidents.placing`,
+:mod:`~mapper.incidents.parsing`, :mod:`~mapper.incidents.roles`,
+:mod:`~mapper.incidents.event_dates`, :mod:`~mapper.incidents.weapons`,
+:mod:`~mapper.incidents.merging` and :mod:`~mapper.incidents.output`.
 
 Examples
 --------
