@@ -178,5 +178,3 @@ class Recognizer:
         for article, doc in zip(batch, docs):
             yield article, self.mentions(article, doc)
 
-
-_common_word = common_word  # TEMPORARY until the incidents split lands; then import from mapper.recognition.lexicon
