@@ -24,7 +24,7 @@ from gazetteer.errors import GazetteerCorruptError, GazetteerError
 from gazetteer.name_forms import news_forms
 from gazetteer.normalize import normalize_name
 from gazetteer.paths import boundaries_path, default_gazetteer_path
-from gazetteer.schema import INSERT_PLACE, SCHEMA_VERSION, create_indexes, create_schema, fill_admin_names
+from gazetteer.schema import INSERT_PLACE, SCHEMA_VERSION, create_indexes, create_schema, refresh_derived
 
 log = logging.getLogger(__name__)
 
@@ -450,7 +450,7 @@ def build_gazetteer(path: str | os.PathLike | None = None, *, progress: bool = T
             _replay(conn, kind, args)
             conn.execute("INSERT INTO imports (kind, args, at) VALUES (?, ?, ?)",
                          (kind, args, dt.datetime.now(dt.timezone.utc).isoformat()))
-        fill_admin_names(conn)
+        refresh_derived(conn)
         conn.execute("ANALYZE")
         conn.commit()
     except BaseException:

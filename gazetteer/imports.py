@@ -32,7 +32,7 @@ from gazetteer.errors import GazetteerError, GazetteerNotBuiltError
 from gazetteer.name_forms import news_forms
 from gazetteer.normalize import normalize_name
 from gazetteer.paths import default_gazetteer_path
-from gazetteer.schema import INSERT_PLACE, check_gazetteer, fill_admin_names
+from gazetteer.schema import INSERT_PLACE, check_gazetteer, refresh_derived
 from gazetteer.sources import geonames_dumps as dumps
 from gazetteer.sources.user_places import UserPlaceRow, raise_problems, read_user_places
 
@@ -128,17 +128,17 @@ def add_user_places(file: str | os.PathLike, path: str | os.PathLike | None = No
 def apply(conn: sqlite3.Connection, kind: str, args: dict[str, Any] | str) -> dict[str, Any]:
     """Redo a recorded import on an open connection (used after a rebuild).
 
-    Neither commits nor records the import again; the caller does. When the connection has a
-    rollback journal, a failing import is undone before the error propagates.
+    Neither commits, records the import again, nor refreshes the derived tables
+    (:func:`gazetteer.schema.refresh_derived`, seconds each time): the caller does, once after
+    all its imports. When the connection has a rollback journal, a failing import is undone
+    before the error propagates.
     """
     if isinstance(args, str):
         args = json.loads(args)
     if kind not in ("geonames", "user"):
         raise GazetteerError(f"unknown import kind {kind!r}")
     with _savepoint(conn):
-        stats = _apply_geonames(conn, args) if kind == "geonames" else _apply_user(conn, args)
-        fill_admin_names(conn)
-        return stats
+        return _apply_geonames(conn, args) if kind == "geonames" else _apply_user(conn, args)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -228,7 +228,7 @@ def _updating(target: Path) -> Iterator[sqlite3.Connection]:
                 conn.execute("PRAGMA cache_size=-131072")  # 128 MB: names go in out of order
                 conn.execute("BEGIN")
                 yield conn
-                fill_admin_names(conn)
+                refresh_derived(conn)
                 conn.commit()
             finally:
                 conn.close()

@@ -5,8 +5,9 @@ A single file keeps the gazetteer portable: copy it to a cluster node and lookup
 from __future__ import annotations
 
 import sqlite3
+import zlib
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 DDL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -61,6 +62,14 @@ CREATE TABLE IF NOT EXISTS countries (
     demonyms   TEXT NOT NULL DEFAULT ''   -- '|'-separated
 );
 
+-- The names a text matcher looks for, ready to load (fill_name_index): reading 1.3 million
+-- distinct names out of the names table took a matcher 3-5 s at every start. Parts: 'names',
+-- and 'first_words:N' (first words whose longest name has N words); newline-joined, zlib.
+CREATE TABLE IF NOT EXISTS name_index (
+    part TEXT PRIMARY KEY,
+    data BLOB NOT NULL
+);
+
 -- User and dump imports, replayed when the embedded sources change and the file is rebuilt.
 CREATE TABLE IF NOT EXISTS imports (
     id      INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -92,12 +101,54 @@ PLACE_COLUMNS = ("geonameid, name, lat, lon, feature_class, feature_code, countr
 INSERT_PLACE = f"INTO places ({PLACE_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
 
 
+def refresh_derived(conn: sqlite3.Connection) -> None:
+    """Recompute what is copied or indexed from the tables; run after any write."""
+    fill_admin_names(conn)
+    fill_name_index(conn)
+
+
 def fill_admin_names(conn: sqlite3.Connection) -> None:
-    """Copy each place's admin-1 and admin-2 names from their tables; run after any write."""
+    """Copy each place's admin-1 and admin-2 names from their tables."""
     conn.execute("UPDATE places SET admin1_name = coalesce((SELECT a.name FROM admin1 a "
                  "WHERE a.code = places.country_code || '.' || places.admin1_code), '')")
     conn.execute("UPDATE places SET admin2_name = coalesce((SELECT a.name FROM admin2 a WHERE a.code = "
                  "places.country_code || '.' || places.admin1_code || '.' || places.admin2_code), '')")
+
+
+# Names a text matcher looks for: every name but the short forms of admin-2 units ("Fatezh" for
+# Fatezhskiy Rayon), which are only read where a unit word follows them.
+MATCHER_NAMES_SQL = ("SELECT DISTINCT norm FROM names WHERE name_kind < 3 OR geonameid IN "
+                     "(SELECT geonameid FROM places WHERE feature_code IN ('ADM1','PCLI'))")
+
+
+def fill_name_index(conn: sqlite3.Connection) -> None:
+    names = sorted(row[0] for row in conn.execute(MATCHER_NAMES_SQL))
+    longest: dict[str, int] = {}
+    for name in names:
+        words = name.split(" ")
+        if longest.get(words[0], 0) < len(words):
+            longest[words[0]] = len(words)
+    by_length: dict[int, list[str]] = {}
+    for word, length in longest.items():
+        by_length.setdefault(length, []).append(word)
+    parts = {"names": names, **{f"first_words:{n}": words for n, words in by_length.items()}}
+    conn.execute("DELETE FROM name_index")
+    conn.executemany("INSERT INTO name_index VALUES (?, ?)",
+                     [(part, zlib.compress("\n".join(words).encode("utf-8"), 6)) for part, words in parts.items()])
+
+
+def read_name_index(conn: sqlite3.Connection, max_words: int) -> tuple[frozenset[str], dict[str, int]]:
+    """The names a text matcher looks for, and for each first word the most words (at most
+    ``max_words``) a name starting with it has."""
+    names: frozenset[str] = frozenset()
+    first_words: dict[str, int] = {}
+    for part, data in conn.execute("SELECT part, data FROM name_index ORDER BY part"):
+        words = zlib.decompress(data).decode("utf-8").split("\n")
+        if part == "names":
+            names = frozenset(words)
+        else:
+            first_words.update(dict.fromkeys(words, min(int(part.split(":")[1]), max_words)))
+    return names, first_words
 
 
 def check_gazetteer(conn: sqlite3.Connection, path) -> None:

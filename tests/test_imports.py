@@ -17,7 +17,7 @@ from gazetteer.build import GazetteerWriter
 from gazetteer.errors import GazetteerError, GazetteerNotBuiltError, SourceFormatError
 from gazetteer.imports import USER_ID_BASE, add_user_places, apply, import_geonames
 from gazetteer.index import Gazetteer
-from gazetteer.schema import SCHEMA_VERSION, create_indexes, create_schema
+from gazetteer.schema import SCHEMA_VERSION, create_indexes, create_schema, read_name_index, refresh_derived
 from gazetteer.sources import geonames_dumps
 from gazetteer.sources.geonames_dumps import detect
 from gazetteer.sources.user_places import feature_type
@@ -307,6 +307,7 @@ def test_replay_with_apply_on_a_fresh_file(imported, tmp_path):
     conn = sqlite3.connect(fresh)
     for kind, args in recorded:
         apply(conn, kind, args)
+    refresh_derived(conn)       # as the build does, once after its replays
     conn.commit()
     assert conn.execute("SELECT count(*) FROM imports").fetchone()[0] == 0   # apply does not record
     conn.close()
@@ -404,6 +405,10 @@ def test_user_csv(imported):
     assert conn.execute("SELECT count(*) FROM places WHERE source = 'user'").fetchone()[0] == 3
     conn.close()
     assert [k for k, _ in imports_rows(imported)] == ["geonames", "user"]
+    # the matcher's ready-made name list follows every write
+    names, first_words = read_name_index(sqlite3.connect(imported), max_words=6)
+    assert {"kpp zhuravka", "sloboda novaya", "fatezh grain elevator", "lotarevka"} <= names
+    assert first_words["fatezh"] >= 3 and first_words["kpp"] == 2
 
 
 def test_user_geojson(imported):

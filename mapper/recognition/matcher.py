@@ -11,6 +11,7 @@ import regex
 
 from gazetteer.index import Gazetteer
 from gazetteer.normalize import normalize_name
+from gazetteer.schema import read_name_index
 from mapper.model import Mention
 from mapper.recognition.context import follows_a_title, placed_by_words_before, spells, unit_hint
 from mapper.recognition.lexicon import (CONNECTORS, GENERIC, LEADING_QUALIFIERS, LIMITS, NEVER, TYPE_WORDS,
@@ -44,18 +45,9 @@ _SENTENCE_END = re.compile(r"[.!?:;\"“”]\s*$|^\s*$|\n\s*$")
 
 @lru_cache(maxsize=4)
 def gazetteer_names(gazetteer_path: str) -> tuple[frozenset[str], dict[str, int]]:
-    """Every normalized name in the gazetteer except admin-2 short forms, and for each first
-    word the most words a name starting with it has (loaded once per process)."""
-    gz = Gazetteer.open(gazetteer_path)
-    rows = gz.conn.execute("SELECT DISTINCT norm FROM names WHERE name_kind < 3 OR geonameid IN "
-                           "(SELECT geonameid FROM places WHERE feature_code IN ('ADM1','PCLI'))")
-    names = frozenset(r[0] for r in rows)
-    first_words: dict[str, int] = {}
-    for name in names:
-        words = name.split(" ")
-        if first_words.get(words[0], 0) < len(words):
-            first_words[words[0]] = min(len(words), _MAX_TOKENS)
-    return names, first_words
+    """Every name the matcher looks for, and for each first word the most words a name starting
+    with it has (loaded once per process)."""
+    return read_name_index(Gazetteer.open(gazetteer_path).conn, _MAX_TOKENS)
 
 
 @lru_cache(maxsize=200_000)
