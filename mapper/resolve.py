@@ -41,6 +41,13 @@ _ACTS_AS_A_GOVERNMENT = re.compile(
     r"responded|retaliated|sanctioned|sanctions|pledged|pledges|promised|agreed|agrees|authori[sz]ed|"
     r"allowed|allows|supplied|supplies|blamed|blames|threatened|threatens|vowed|vows|signall?ed|"
     r"decided|refused|refuses|recognized|recognised|expelled|summoned|backed|backs|vetoed|ordered)\b")
+# "across the Dnipro", "the Mississippi rose": "the" before a name that is a river's and a
+# city's or state's is the river, unless a word after it says otherwise ("the Dnipro city council").
+_THE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)
+_NOT_THE_RIVER_AFTER = re.compile(
+    r"\s+(?:city|town|region|oblast|district|province|governorate|county|state|airport|mayor|council|"
+    r"administration|authorities|residents|government|regime|metro|hospital|station|police)\b", re.IGNORECASE)
+_RIVER_CODES = frozenset({"STM", "STMS"})
 # What may stand between a place and the unit qualifying it: "Izium, Kharkiv region",
 # "Bakhmut (Donetsk)", "Monroe County in northeast Missouri".
 _QUALIFIER_GAP = re.compile(r"\s?(?:,|\(|in)\s?(?:(?:north|south)?(?:east|west)?(?:ern)?\s|(?:north|south)(?:ern)?\s|central\s)?",
@@ -171,6 +178,10 @@ class Resolver:
                 del apposition[i]
         evidence.datelines = self._datelines(article.text, mentions, apposition)
         evidence.actors = {i for i, m in enumerate(mentions) if not m.hint and _ACTS_AS_A_GOVERNMENT.match(article.text, m.end)}
+        evidence.rivers = {i for i, m in enumerate(mentions)
+                           if not m.hint and m.label != "NORP" and _THE_BEFORE.search(article.text, max(0, m.start - 5), m.start)
+                           and not _NOT_THE_RIVER_AFTER.match(article.text, m.end)
+                           and any(c.feature_code in _RIVER_CODES for c in pools[i])}
         # "Paris, Mo.": the second name is the unit holding the first, when one of its
         # candidates can be; both mentions are then read against that reading.
         for i, j in apposition.items():
@@ -312,7 +323,7 @@ class Resolver:
         # One representative per repeated name decides for all its repeats.
         wanted, seen_keys = [], set()
         for i, pool in enumerate(pools):
-            signature = (keys[i], mentions[i].hint, mentions[i].label)
+            signature = (keys[i], mentions[i].hint, mentions[i].label, i in evidence.rivers)
             if previous is not None and len(pool) == 1:
                 continue
             if pool and (signature not in seen_keys or i in apposition or i in evidence.containers):
@@ -335,7 +346,8 @@ class Resolver:
                 names_seen.setdefault(keys[i], pool[0])
                 continue
             # Repeated mentions of one name in an article mean one place: decide it once.
-            repeat = decided.get((keys[i], mention.hint, mention.label))
+            signature = (keys[i], mention.hint, mention.label, i in evidence.rivers)
+            repeat = decided.get(signature)
             if repeat is not None and i not in apposition and i not in evidence.containers:
                 out.append(ResolvedMention(mention, repeat.place, repeat.score, repeat.components, repeat.candidates))
                 continue
@@ -353,21 +365,31 @@ class Resolver:
                     self._appositives(i, first, evidence, apposition))]
                 score, best, components = ranked[0]
                 considered = tuple((c.geonameid, round(float(s), 3)) for s, c, _ in ranked[:10])
+
+            def own_score(k: int) -> float:
+                # a rule's choice reports its own score, not that of the candidate it replaces
+                return pool_scores[k] if self.ranker is not None else next(sc for sc, c, _ in ranked if c is pool[k])
+
             if i in evidence.actors and best.feature_code != "PPLC":
                 k = next((k for k, c in enumerate(pool)
                           if c.feature_code == "PPLC" and c.country_code in evidence.countries_named), None)
                 if k is not None:
-                    # the score shown is the capital's own, not that of the namesake it replaces
-                    best = pool[k]
-                    score = pool_scores[k] if self.ranker is not None else next(sc for sc, c, _ in ranked if c is best)
-                    components = {"capital as its government": 1.0}
+                    best, score, components = pool[k], own_score(k), {"capital as its government": 1.0}
             key = keys[i]
-            if key in names_seen and names_seen[key].geonameid != best.geonameid and not mention.hint:
-                best = names_seen[key]
-                components = {"repeat": 1.0}
-            names_seen.setdefault(key, best)
+            if i in evidence.rivers:
+                # A country keeps its "the" ("the Gambia"). The river reading of a name leaves its
+                # town or state reading free for the article's other mentions.
+                river = next((k for k, c in enumerate(pool) if c.feature_code in _RIVER_CODES and c.name_kind <= 1),
+                             None) if best.feature_class != "H" and best.feature_code != "PCLI" else None
+                if river is not None:
+                    best, score, components = pool[river], own_score(river), {"the before a river's name": 1.0}
+            else:
+                if key in names_seen and names_seen[key].geonameid != best.geonameid and not mention.hint:
+                    best = names_seen[key]
+                    components = {"repeat": 1.0}
+                names_seen.setdefault(key, best)
             resolved = ResolvedMention(mention, place_from_candidate(best), float(score), components, considered)
-            decided.setdefault((key, mention.hint, mention.label), resolved)
+            decided.setdefault(signature, resolved)
             out.append(resolved)
         return out
 

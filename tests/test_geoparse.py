@@ -431,3 +431,16 @@ def test_arabic_towns_written_without_their_article(parsers, mode):
     text = "Turkish drones hit Kurdish positions near Kobani and Qamishli in northeastern Syria."
     places = {rm.mention.text: rm.place for rm in parse(parsers[mode], text)}
     assert haversine_km(places["Qamishli"].lat, places["Qamishli"].lon, 37.05, 41.23) < 10
+
+
+@pytest.mark.parametrize("mode", ["spacy", "gazetteer"])
+def test_the_before_a_rivers_name_is_the_river(parsers, mode):
+    text = ("Russian forces on the left bank of the Dnipro shelled Beryslav. In Dnipro, a missile hit "
+            "a clinic. Barges stalled on the Mississippi; a storm later hit Mississippi and Alabama.")
+    found = [(rm.mention.text, rm.place) for rm in parse(parsers[mode], text)]
+    dnipro = [place for name, place in found if name == "Dnipro"]
+    mississippi = [place for name, place in found if name == "Mississippi"]
+    assert [p.feature_code for p in dnipro] == ["STM", "PPLA2"]       # the river, then the city
+    assert [p.feature_code for p in mississippi] == ["STM", "ADM1"]   # the river, then the state
+    assert "the before a river's name" in next(rm for rm in parse(parsers[mode], text)
+                                               if rm.place.feature_code == "STM").components

@@ -41,6 +41,7 @@ class ArticleEvidence:
     datelines: set[int] = field(default_factory=set)   # mentions that open the story as its dateline
     # mentions that act as a government does ("Washington gave the green light"): a capital's metonym
     actors: set[int] = field(default_factory=set)
+    rivers: set[int] = field(default_factory=set)     # "across the Dnipro": "the" before a river's name
     focus_without: dict[str, dict[str, float]] = field(default_factory=dict)   # per name, leave-it-out focus
     region_focus_without: dict[str, dict[tuple, float]] = field(default_factory=dict)   # same, per admin-1 unit
 
