@@ -370,11 +370,14 @@ class Resolver:
                 # a rule's choice reports its own score, not that of the candidate it replaces
                 return pool_scores[k] if self.ranker is not None else next(sc for sc, c, _ in ranked if c is pool[k])
 
-            if i in evidence.actors and best.feature_code != "PPLC":
+            # "Washington gave the green light"; "WASHINGTON —" over a story that names the U.S.
+            reason = "capital as its government" if i in evidence.actors else \
+                "dateline: capital of a country named" if i in evidence.datelines and i not in apposition else None
+            if reason and best.feature_code != "PPLC":
                 k = next((k for k, c in enumerate(pool)
                           if c.feature_code == "PPLC" and c.country_code in evidence.countries_named), None)
                 if k is not None:
-                    best, score, components = pool[k], own_score(k), {"capital as its government": 1.0}
+                    best, score, components = pool[k], own_score(k), {reason: 1.0}
             key = keys[i]
             if i in evidence.rivers:
                 # A country keeps its "the" ("the Gambia"). The river reading of a name leaves its

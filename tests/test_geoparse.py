@@ -444,3 +444,14 @@ def test_the_before_a_rivers_name_is_the_river(parsers, mode):
     assert [p.feature_code for p in mississippi] == ["STM", "ADM1"]   # the river, then the state
     assert "the before a river's name" in next(rm for rm in parse(parsers[mode], text)
                                                if rm.place.feature_code == "STM").components
+
+
+@pytest.mark.parametrize("mode", ["spacy", "gazetteer"])
+def test_a_dateline_is_the_capital_of_a_country_the_story_names(parsers, mode):
+    # A story about Britain under a Washington dateline: its British places pull a bare
+    # "Washington" to Washington, Tyne and Wear, but a dateline is where the reporter files from.
+    text = ("WASHINGTON A former British spy who worked in London, Paris and Manchester briefed U.S. "
+            "officials, people in Britain and England said. Washington declined to comment.")
+    first = parse(parsers[mode], text)[0]
+    assert first.mention.text == "WASHINGTON"
+    assert (first.place.feature_code, first.place.country_code) == ("PPLC", "US")

@@ -229,7 +229,8 @@ class GazetteerMatcher:
             return False
         if " " in key:
             return True
-        sentence_start = self._is_sentence_start(text, start)
+        # A word in capitals ("WASHINGTON —" opening a story) is not capitalised by its place in the sentence.
+        sentence_start = self._is_sentence_start(text, start) and not (surface.isupper() and len(surface) > 3)
         if self._plausible_single_word(surface, key, sentence_start):
             return True
         # the context is read only for the few words the first test turns down
