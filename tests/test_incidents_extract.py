@@ -249,3 +249,36 @@ def test_capitals_as_political_actors(extractor):
     text = "Kyiv accused Moscow of shelling Kherson on Monday, killing three civilians."
     [inc] = extractor.extract(Article(id="acc", text=text, date=dt.date(2024, 3, 8)))
     assert inc.location == "Kherson" and inc.actor1 == "Military Forces of Russia (2000-)"
+
+
+# --------------------------------------------------------------------------- beyond Ukraine: named groups, gunmen
+
+def test_named_armed_groups_are_actors(extractor):
+    text = ("Hezbollah fired rockets at Kiryat Shmona on Wednesday, injuring two people. "
+            "Al-Shabaab militants attacked a military base near Mogadishu on Thursday, killing five soldiers.")
+    found = {i.location: i for i in extractor.extract(Article(id="groups", text=text, date=dt.date(2026, 11, 14)))}
+    rockets = next(i for loc, i in found.items() if "Shmona" in loc)
+    assert rockets.actor1 == "Hezbollah" and rockets.event_type == "Explosions/Remote violence"
+    raid = found["Mogadishu"]
+    assert (raid.event_type, raid.sub_event_type) == ("Battles", "Armed clash")
+    assert (raid.actor1, raid.actor2) == ("Al Shabaab", "Military Forces of Somalia")
+    assert raid.fatalities == 5
+
+
+def test_gunmen_killing_villagers_is_an_attack_on_civilians(extractor):
+    text = "Gunmen killed 14 villagers in Zamfara State on Sunday, officials in Gusau said."
+    [inc] = extractor.extract(Article(id="zamfara", text=text, date=dt.date(2026, 11, 16)))
+    assert (inc.event_type, inc.sub_event_type) == ("Violence against civilians", "Attack")
+    assert inc.actor2 == "Civilians (Nigeria)" and inc.fatalities == 14 and inc.admin1 == "Zamfara State"
+
+
+def test_named_groups_match_as_written_only():
+    from mapper.incidents.actors import Actors
+    from mapper.incidents.lexicon import load_lexicons
+
+    actors = Actors(load_lexicons(), {}, {"SY": "Syria", "IQ": "Iraq"})
+    found = actors.find("SDF fighters clashed with Islamic State militants; the hts config and rsf file were fine.")
+    assert [(a.text, actors.name(a, "SY")) for a in found][:2] == [
+        ("SDF fighters", "SDF: Syrian Democratic Forces"), ("Islamic State militants", "Islamic State (Syria)")]
+    assert not any(a.text.lower() in ("hts", "rsf") for a in found)
+    assert actors.name_for("islamic_state", None) == "" and actors.name_for("hezbollah", None) == "Hezbollah"

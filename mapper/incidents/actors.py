@@ -92,6 +92,13 @@ class Actors:
             self._group_res.append((self._head_kind, re.compile(r"(?<![\w\-])(?P<rest>(?i:" + alt(self._head_kind) + r"))[\s\-]+" + who + r"(?![\w])")))
         self._generic = TermIndex(spec.get("generic", {}))
         self._targets = TermIndex(spec.get("targets", {}))
+        # Named armed groups, as written: "SDF fighters" and "Hamas militants" are the group, not
+        # an unidentified one. Case-sensitive, so that acronyms do not match words ("Hamas", not "hamas").
+        self._named_kind = {name: kind for kind, names in spec.get("named_groups", {}).items() for name in names}
+        self._named_re = re.compile(
+            r"(?<![\w\-])(?P<name>" + "|".join(re.escape(n) for n in sorted(self._named_kind, key=len, reverse=True))
+            + r")(?:\s+(?:fighters|militants|militiamen|militia|rebels|forces|members|gunmen|insurgents))?(?![\w\-])"
+        ) if self._named_kind else None
 
     def country_of(self, who: str) -> str | None:
         return self.lookup.get(_norm(who))
@@ -100,6 +107,10 @@ class Actors:
         """Actor phrases, longest first, without overlaps; country-specific groups before generic words."""
         found: list[ActorMention] = []
         taken: list[tuple[int, int]] = []
+        for m in self._named_re.finditer(text) if self._named_re else ():
+            kind = self._named_kind[m.group("name")]
+            found.append(ActorMention(m.start(), m.end(), m.group(0), kind, self.kinds[kind].get("home")))
+            taken.append((m.start(), m.end()))
         for table, pattern in self._group_res:
             for m in pattern.finditer(text):
                 kind = table.get(re.sub(r"[\s\-]+", " ", m.group("rest").lower()))
@@ -151,11 +162,19 @@ class Actors:
     def role(self, kind: str) -> str:
         return self.kinds.get(kind, {}).get("role", "other")
 
+    def is_local(self, kind: str) -> bool:
+        """Whether an actor of this kind is of the country where it acts, when the words do not
+        say whose it is (police, militants, rioters; the Islamic State)."""
+        return bool(self.kinds.get(kind, {}).get("local"))
+
     def name_for(self, kind: str, country: str | None) -> str:
-        """The ACLED-style name of an actor kind in a country ('' when the country is unknown)."""
+        """The ACLED-style name of an actor kind in a country ('' when the country is unknown and
+        the name needs it)."""
         spec = self.kinds.get(kind)
-        if spec is None or not country:
+        if spec is None:
             return ""
+        if not country:
+            return "" if "{" in spec["template"] else spec["template"]
         country_name = self.country_names.get(country, country)
         forces = self.state_forces.get(country, f"Military Forces of {country_name}")
         police = self.police_forces.get(country, f"Police Forces of {country_name}")

@@ -135,7 +135,12 @@ def classify(cues: list[Cue], weapon_classes: set[str], *, state_actor: bool | N
         return Typing(BATTLES, "Armed clash", True, _first(cues, "clash"))
     if kinds & remote:
         cue = _first(cues, *remote)
-        if weapon_classes and weapon_classes <= {"small_arms", "vehicle_weapon"} and "explosion" not in kinds:
+        # "Al-Shabaab militants attacked a base": an armed group's attack with no weapon that
+        # strikes from afar is ground fighting (or an attack on civilians), not a strike.
+        ground_attack = (not weapon_classes and state_actor is False and cue.kind == "remote_attack"
+                         and cue.text.lower().startswith("attack"))
+        if ground_attack or (weapon_classes and weapon_classes <= {"small_arms", "vehicle_weapon"}
+                             and "explosion" not in kinds):
             if civilian_target:
                 return Typing(VAC, "Attack", True, cue)
             return Typing(BATTLES, "Armed clash", True, cue)

@@ -411,7 +411,7 @@ def validate_lexicons(lex: Lexicons, weapon_classes=None) -> list[str]:
         if any(t != t.lower() for t in kind.terms):
             problems.append(f"triggers: cue kind {kind.name!r} has upper-case terms")
     kinds = lex.actors.get("kinds", {})
-    for group in ("groups", "generic", "targets"):
+    for group in ("groups", "generic", "targets", "named_groups"):
         for kind in lex.actors.get(group, {}):
             if group != "targets" and kind not in kinds:
                 problems.append(f"actors: {group}.{kind} is not a kind")

@@ -169,7 +169,7 @@ class RoleReader:
             agent = None
         if agent is not None:
             _, kind, cc = agent[:3]
-            if not cc and kind in ("police", "militants", "rioters"):
+            if not cc and self.actors.is_local(kind):
                 cc = loc_cc
             actor1 = self.actors.name_for(kind, cc) if cc else ""
             if actor1:
@@ -189,7 +189,7 @@ class RoleReader:
                 if role == "civilian" and not (kind == "protesters" and typing_probe.event_type not in ("Protests", "Riots")):
                     actor2 = self.actors.name_for(kind, loc_cc)
                 elif role == "armed":
-                    actor2 = self.actors.name_for(kind, cc or (loc_cc if kind in ("police", "militants", "rioters") else None))
+                    actor2 = self.actors.name_for(kind, cc or (loc_cc if self.actors.is_local(kind) else None))
                 if actor2 == actor1:
                     actor2 = ""
         for a in actor_mentions:
@@ -205,10 +205,10 @@ class RoleReader:
                          re.fullmatch(r"[\s,]*(?:(?:have|has|had|also|reportedly|then|again)\s+)*", stext[a.end:c.start])
                          for c in cues)
             if role == "armed" and not actor1 and (agent or acting or (a.start < anchor and not aimed)):
-                actor1 = self.actors.name(a) if a.country else ""
+                actor1 = self.actors.name(a)
                 state_actor = self.actors.is_state(a.kind)
                 a1_country = a.country
-                if not actor1 and a.kind in ("police", "militants", "rioters") and loc_cc:
+                if not actor1 and self.actors.is_local(a.kind) and loc_cc:
                     actor1 = self.actors.name(a, loc_cc)
                 continue
             if role == "civilian" and a.kind == "civilians":
@@ -279,7 +279,8 @@ class RoleReader:
             if tgt.kind == "civilians":
                 civilian_target = True
             if not actor2 and loc_cc:
-                if tgt.kind == "military" and loc_cc != a1_country:
+                if tgt.kind == "military" and (loc_cc != a1_country or state_actor is False):
+                    # another state's forces, or the state's own against an armed group of its country
                     actor2 = self.actors.name_for("military", loc_cc)
                 elif tgt.kind == "civilians":
                     actor2 = self.actors.name_for("civilians", loc_cc)
@@ -287,7 +288,8 @@ class RoleReader:
             actor2 = self.actors.name_for("civilians", loc_cc)
         if not violent and actor2.startswith("Civilians"):
             actor2 = ""
-        if typing_probe.event_type == "Battles" and actor2.startswith("Civilians"):
+        if typing_probe.event_type == "Battles" and actor2.startswith("Civilians") and not civilian_target:
+            # (with civilians targeted the type may still turn out an attack on them: see for_type)
             actor2 = ""
         if typing_probe.event_type == "Battles" and not actor2 and a1_country and loc_cc and loc_cc != a1_country \
                 and state_actor:
@@ -325,7 +327,7 @@ class RoleReader:
 
     def for_type(self, typing: Typing, where: Where | None, actor1: str, actor2: str) -> tuple[str, str]:
         """The sides a type implies: protesters (and the police unless peaceful), rioters, the police
-        arresting or intervening."""
+        arresting or intervening; no civilians in a battle."""
         if typing.event_type == "Protests" and where is not None:
             police = self.actors.name_for("police", where.point.country_code)
             if actor1 == police or not actor1:
@@ -337,4 +339,6 @@ class RoleReader:
             actor1 = self.actors.name_for("police", where.point.country_code)
         if typing.sub_event_type == "Protest with intervention" and not actor2 and where is not None:
             actor2 = self.actors.name_for("police", where.point.country_code)
+        if typing.event_type == "Battles" and actor2.startswith("Civilians"):
+            actor2 = ""             # a battle is between armed sides
         return actor1, actor2
