@@ -61,10 +61,8 @@ def _code_id(codes: tuple) -> int:
     return found if found is not None else _CODE_IDS.setdefault(codes, next(_NEXT_CODE_ID))
 
 
-def _half_radians_and_cosine(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    # Halving is exact, so halving each point once is halving every difference of two.
-    lat, lon = np.radians(lat), np.radians(lon)
-    return lat / 2, lon / 2, np.cos(lat)
+_CC, _A1, _A2, _ID, _LAT, _LON = (Candidate._fields.index(f) for f in
+                                  ("country_code", "admin1_code", "admin2_code", "geonameid", "lat", "lon"))
 
 
 def _candidate_rows(pool: tuple[Candidate, ...]) -> np.ndarray:
@@ -72,13 +70,19 @@ def _candidate_rows(pool: tuple[Candidate, ...]) -> np.ndarray:
     (country, admin1) and (country, admin1, admin2) codes as numbers, their id, half their
     latitude and longitude in radians, the cosine of their latitude."""
     columns = tuple(zip(*pool))
-    cc, a1, a2 = (columns[Candidate._fields.index(f)] for f in ("country_code", "admin1_code", "admin2_code"))
-    codes = np.array([[_code_id((c,)) for c in cc], [_code_id((c, a)) for c, a in zip(cc, a1)],
-                      [_code_id((c, a, b)) for c, a, b in zip(cc, a1, a2)],
-                      columns[Candidate._fields.index("geonameid")]], dtype=float)
-    point = _half_radians_and_cosine(np.array(columns[Candidate._fields.index("lat")], dtype=float),
-                                     np.array(columns[Candidate._fields.index("lon")], dtype=float))
-    return np.vstack([codes, *point])
+    cc, a1, a2, lat = columns[_CC], columns[_A1], columns[_A2], columns[_LAT]
+    # One array in one call, worked on in place: most pools have 1-4 candidates, where each
+    # numpy call costs more to start than to run (a first pass over new names builds a
+    # thousand pools). Halving is exact, so halving each point once is halving every
+    # difference of two.
+    rows = np.array([[_code_id((c,)) for c in cc], [_code_id((c, a)) for c, a in zip(cc, a1)],
+                     [_code_id((c, a, b)) for c, a, b in zip(cc, a1, a2)],
+                     columns[_ID], lat, columns[_LON], lat], dtype=float)
+    points = rows[4:]
+    np.radians(points, out=points)
+    np.cos(points[2], out=points[2])
+    points[:2] /= 2
+    return rows
 
 
 @lru_cache(maxsize=65536)
@@ -90,11 +94,14 @@ def _as_context(c: Candidate) -> tuple[float, ...]:
     nearby), and whether it is a country."""
     country = c.feature_code == "PCLI"
     has_unit = bool(c.admin1_code)
-    lat_half, lon_half, cos_lat = _half_radians_and_cosine(np.array([float(c.lat)]), np.array([float(c.lon)]))
+    # Five numpy calls on one-element arrays cost more than the place's other work. math.radians
+    # is np.radians (x * (pi / 180)) and halving is exact: the same bits. The cosine stays
+    # numpy's, which may differ from math.cos in the last bit on some machines.
+    lat, lon = math.radians(float(c.lat)), math.radians(float(c.lon))
     return (float(_code_id((c.country_code,))),
             float(_code_id((c.country_code, c.admin1_code))) if has_unit else _NO_UNIT,
             float(_code_id((c.country_code, c.admin1_code, c.admin2_code))) if has_unit else _NO_UNIT,
-            float(c.geonameid), float(lat_half[0]), float(lon_half[0]), float(cos_lat[0]),
+            float(c.geonameid), lat / 2, lon / 2, float(np.cos(np.array([lat]))[0]),
             4.0 if country else 3.0, 0.0 if country else 3.0, 2.0 if c.feature_code == "ADM2" else 0.0,
             4.0 if c.feature_class == "P" else 0.0, float(country))
 
@@ -119,7 +126,7 @@ class _PoolProfile:
         self.ids = tuple(c.geonameid for c in pool)
         self.tiebreak = tuple((-c.population, c.geonameid) for c in pool)    # between equal scores
         self.countries = frozenset(self.country_codes)
-        self.towns = np.array([float(c.feature_class == "P") for c in pool])
+        self.towns = tuple(float(c.feature_class == "P") for c in pool)   # numpy takes it as it is
         self._priors: list[float] | None = None
         self._rows: dict[tuple, np.ndarray] = {}   # per (hint, label): a few at most
 
