@@ -282,3 +282,24 @@ def test_named_groups_match_as_written_only():
         ("SDF fighters", "SDF: Syrian Democratic Forces"), ("Islamic State militants", "Islamic State (Syria)")]
     assert not any(a.text.lower() in ("hts", "rsf") for a in found)
     assert actors.name_for("islamic_state", None) == "" and actors.name_for("hezbollah", None) == "Hezbollah"
+
+
+def test_a_village_the_gazetteer_lacks_is_not_a_namesake_abroad(extractor):
+    # "Wad" is an alternate name of Vad, Russia; the story is about Sudan.
+    text = ("RSF fighters stormed the village of Wad al-Nourah in Gezira State on Friday and killed "
+            "more than 100 villagers, activists said.")
+    [inc] = extractor.extract(Article(id="wad", text=text, date=dt.date(2026, 10, 12)))
+    assert inc.location == "Wad al-Nourah" and inc.country_code == "SD" and inc.geo_precision > 1
+    assert (inc.event_type, inc.sub_event_type) == ("Violence against civilians", "Attack")
+    assert inc.actor1 == "RSF: Rapid Support Forces" and inc.fatalities == 100
+
+
+def test_force_against_protesters_and_references_to_an_attack(extractor):
+    text = ("Security forces opened fire on protesters in Zahedan on Thursday, killing six. "
+            "A roadside bomb exploded near a police vehicle in Kandahar on Monday, killing three officers. "
+            "The Taliban blamed Islamic State militants for the attack.")
+    found = {i.location: i for i in extractor.extract(Article(id="force", text=text, date=dt.date(2026, 10, 10)))}
+    assert found["Zahedan"].sub_event_type == "Excessive force against protesters"
+    assert found["Zahedan"].fatalities == 6
+    kandahar = [i for loc, i in found.items() if loc.startswith("Kandah")]
+    assert [i.sub_event_type for i in kandahar] == ["Remote explosive/landmine/IED"]   # "the attack" is the same one

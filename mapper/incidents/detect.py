@@ -113,6 +113,9 @@ def classify(cues: list[Cue], weapon_classes: set[str], *, state_actor: bool | N
             return Typing(RIOTS, "Mob violence", True, cue)
         if "riot" in kinds:
             return Typing(RIOTS, "Violent demonstration", True, cue)
+        if "civilian_attack" in kinds or ("casualty" in kinds and kinds & {"intervention", "arrest"}):
+            # "security forces opened fire on protesters, killing six"
+            return Typing(PROTESTS, "Excessive force against protesters", True, cue)
         if kinds & {"intervention", "arrest"}:
             return Typing(PROTESTS, "Protest with intervention", True, cue)
         return Typing(PROTESTS, "Peaceful protest", True, cue)
@@ -163,7 +166,9 @@ def classify(cues: list[Cue], weapon_classes: set[str], *, state_actor: bool | N
     # Weak statements: damage, casualties or a hit without an explicit trigger.
     if kinds & hit_or_harm:
         cue = _first(cues, "weak_hit", "casualty", "damage")
-        if weapon_classes and weapon_classes <= {"small_arms", "vehicle_weapon"}:
+        # an armed group that kills with no stand-off weapon named fights on the ground
+        if (weapon_classes and weapon_classes <= {"small_arms", "vehicle_weapon"}) or \
+                (not weapon_classes and state_actor is False):
             if civilian_target:
                 return Typing(VAC, "Attack", False, cue)
             return Typing(BATTLES, "Armed clash", False, cue)

@@ -157,6 +157,9 @@ class Extractor:
         if extra:
             mentions = sorted(mentions + extra, key=lambda m: m.start)
         resolved = self.geoparser.resolver.resolve(article, mentions)
+        if extra:
+            resolved, strays = self.missed.at_home(resolved, {(m.start, m.end) for m in extra})
+            unknown = sorted(unknown + strays)
         return doc, resolved, unknown
 
     # ------------------------------------------------------------------ the pass over an article

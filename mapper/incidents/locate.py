@@ -27,7 +27,10 @@ __all__ = ["PlaceCandidate", "Where", "level_of", "Locator"]
 
 # Levels: how specific a place is.
 COUNTRY, REGION, DISTRICT, SETTLEMENT = 1, 2, 3, 4
-_NAME = r"[A-Z][\w'’]*(?:[\-][A-Z]?[\w'’]+)*(?:\s+[A-Z][\w'’]*(?:[\-][A-Z]?[\w'’]+)*){0,2}"
+_NAME_WORD = r"[A-Z][\w'’]*(?:[\-][A-Z]?[\w'’]+)*"
+# "Wad al-Nourah", "Deir el-Balah": an Arabic article joined to the next word belongs to the name.
+_JOINED_ARTICLE = r"(?:al|el|ad|ar|as|ash|at|az|an|ed|en|er|es|et|ez|ul|ud|un)-[A-Z][\w'’]*"
+_NAME = _NAME_WORD + r"(?:\s+(?:" + _NAME_WORD + "|" + _JOINED_ARTICLE + r")){0,2}"
 _OBJECT_KINDS = {"remote_attack", "air_strike", "weak_hit", "capture", "retake", "civilian_attack", "abduction",
                  "explosion", "clash", "riot", "arrest", "looting"}
 _DIRECTION_WORDS = {"north", "south", "east", "west", "northwest", "northeast", "southwest", "southeast", "central",

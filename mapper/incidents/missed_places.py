@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import re
 
+from dataclasses import replace
+
 from mapper.incidents.locate import _NAME
-from mapper.model import Mention
+from mapper.model import Mention, ResolvedMention
+from mapper.resolve import place_from_candidate
 from mapper.recognition.lexicon import common_word
 
 __all__ = ["MissedPlaces"]
@@ -70,3 +73,27 @@ class MissedPlaces:
     def unknown(self, text, mentions, doc):
         return [u for u in self._candidate_names(text, mentions, doc)
                 if u[3] not in ("comma", "blocked") and not self.gazetteer.has_name(u[2])]
+
+    def at_home(self, resolved: list[ResolvedMention], extra: set[tuple[int, int]]):
+        """The article's resolved mentions, with each name recognition missed (``extra`` spans) read
+        in a country the article's other places are in: "Karak" in a story about Jordan is Al
+        Karak, not Karak in Pakistan. A name with no reading there ("the village of Wad ..." in
+        Sudan: only Vad, Russia) is a village the gazetteer does not know, returned as unknown."""
+        countries = {rm.place.country_code for rm in resolved
+                     if rm.place is not None and (rm.mention.start, rm.mention.end) not in extra}
+        if not countries:
+            return resolved, []
+        kept, strays = [], []
+        for rm in resolved:
+            m = rm.mention
+            if (m.start, m.end) not in extra or (rm.place is not None and rm.place.country_code in countries):
+                kept.append(rm)
+                continue
+            home = next(((c, score) for c, score in ((self.gazetteer.get(gid), score) for gid, score in rm.candidates)
+                         if c is not None and c.country_code in countries), None)
+            if home is None:
+                strays.append((m.start, m.end, m.text, "object", None))
+            else:
+                kept.append(replace(rm, place=place_from_candidate(home[0]), score=home[1],
+                                    components={"in the article's countries": 1.0}))
+        return kept, strays
