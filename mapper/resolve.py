@@ -379,6 +379,10 @@ class Resolver:
                 if k is not None:
                     best, score, components = pool[k], own_score(k), {reason: 1.0}
             key = keys[i]
+            if best.feature_code == "PCLI":
+                k = self._country_of_the_story(pool, best, evidence.focus_without.get(key, {}))
+                if k is not None:
+                    best, score, components = pool[k], own_score(k), {"country of the story's other places": 1.0}
             if i in evidence.rivers:
                 # A country keeps its "the" ("the Gambia"). The river reading of a name leaves its
                 # town or state reading free for the article's other mentions.
@@ -395,6 +399,17 @@ class Resolver:
             decided.setdefault(signature, resolved)
             out.append(resolved)
         return out
+
+    @staticmethod
+    def _country_of_the_story(pool: list[Candidate], best: Candidate, focus: dict[str, float]) -> int | None:
+        """"Brazzaville, the capital of Congo": of the countries a name can be, the one the
+        article's other places are in more than the ranker's pick (``focus``: their share per
+        country, this name left out)."""
+        rivals = [k for k, c in enumerate(pool) if c.feature_code == "PCLI" and c is not best]
+        if not rivals:
+            return None
+        k = max(rivals, key=lambda k: focus.get(pool[k].country_code, 0.0))
+        return k if focus.get(pool[k].country_code, 0.0) > focus.get(best.country_code, 0.0) else None
 
     @staticmethod
     def _best_first(scores: list[float], tiebreak: tuple[tuple[int, int], ...]) -> list[int]:

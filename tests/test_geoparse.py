@@ -455,3 +455,13 @@ def test_a_dateline_is_the_capital_of_a_country_the_story_names(parsers, mode):
     first = parse(parsers[mode], text)[0]
     assert first.mention.text == "WASHINGTON"
     assert (first.place.feature_code, first.place.country_code) == ("PPLC", "US")
+
+
+@pytest.mark.parametrize("mode", ["spacy", "gazetteer"])
+def test_a_name_two_countries_share_is_the_one_the_story_is_in(parsers, mode):
+    # Bare "Congo" is mostly the DRC in the news; Brazzaville's Congo is the Republic of the Congo.
+    for text, code in (("Troops were sent to Goma and Bukavu in eastern Congo as rebels advanced.", "CD"),
+                       ("Flooding hit Brazzaville, the capital of Congo, and Pointe-Noire.", "CG"),
+                       ("Congo declared a new Ebola outbreak in Equateur province.", "CD")):
+        [congo] = [rm.place for rm in parse(parsers[mode], text) if rm.mention.text == "Congo"]
+        assert (congo.feature_code, congo.country_code) == ("PCLI", code), text
