@@ -14,7 +14,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from gazetteer.admin_names import strip_type_words
-from gazetteer.geocoder import context_fit, importances
+from gazetteer.geocoder import context_fit, haversine_km, importances
 from gazetteer.index import Candidate, Gazetteer
 from gazetteer.normalize import normalize_name
 from mapper.model import Article, Mention, Place, ResolvedMention
@@ -48,6 +48,7 @@ _NOT_THE_RIVER_AFTER = re.compile(
     r"\s+(?:city|town|region|oblast|district|province|governorate|county|state|airport|mayor|council|"
     r"administration|authorities|residents|government|regime|metro|hospital|station|police)\b", re.IGNORECASE)
 _RIVER_CODES = frozenset({"STM", "STMS"})
+_CAPITAL_UNIT_KM = 500      # a unit this close to the capital named like it is the capital's province
 # What may stand between a place and the unit qualifying it: "Izium, Kharkiv region",
 # "Bakhmut (Donetsk)", "Monroe County in northeast Missouri".
 _QUALIFIER_GAP = re.compile(r"\s?(?:,|\(|in)\s?(?:(?:north|south)?(?:east|west)?(?:ern)?\s|(?:north|south)(?:ern)?\s|central\s)?",
@@ -383,6 +384,14 @@ class Resolver:
                 k = self._country_of_the_story(pool, best, evidence.focus_without.get(key, {}))
                 if k is not None:
                     best, score, components = pool[k], own_score(k), {"country of the story's other places": 1.0}
+            elif best.feature_code == "ADM1" and not mention.hint:
+                # "the suburbs of Buenos Aires", "Tokyo": a capital's name is the capital, not the
+                # province or prefecture around or beside it named like it (a unit word, "Buenos
+                # Aires province", says so); the state of Washington is no such unit.
+                k = next((k for k, c in enumerate(pool) if c.feature_code == "PPLC" and c.country_code == best.country_code
+                          and haversine_km(c.lat, c.lon, best.lat, best.lon) <= _CAPITAL_UNIT_KM), None)
+                if k is not None:
+                    best, score, components = pool[k], own_score(k), {"capital, not its namesake unit": 1.0}
             if i in evidence.rivers:
                 # A country keeps its "the" ("the Gambia"). The river reading of a name leaves its
                 # town or state reading free for the article's other mentions.

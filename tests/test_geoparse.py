@@ -465,3 +465,16 @@ def test_a_name_two_countries_share_is_the_one_the_story_is_in(parsers, mode):
                        ("Congo declared a new Ebola outbreak in Equateur province.", "CD")):
         [congo] = [rm.place for rm in parse(parsers[mode], text) if rm.mention.text == "Congo"]
         assert (congo.feature_code, congo.country_code) == ("PCLI", code), text
+
+
+@pytest.mark.parametrize("mode", ["spacy", "gazetteer"])
+def test_a_capitals_name_is_the_capital_not_the_unit_named_like_it(parsers, mode):
+    found = {rm.mention.text: rm.place for rm in parse(
+        parsers[mode], "Gang violence rose in Rosario, Argentina, and in the suburbs of Buenos Aires.")}
+    assert found["Buenos Aires"].feature_code == "PPLC"
+    found = {rm.mention.text: rm.place for rm in parse(
+        parsers[mode], "Wildfires spread across Washington and Oregon, forcing evacuations near Spokane.")}
+    assert found["Washington"].feature_code == "ADM1"     # the state: no province of the capital
+    found = {rm.mention.text: rm.place for rm in parse(
+        parsers[mode], "Floods hit Buenos Aires province and parts of Santa Fe, Argentina.")}
+    assert found["Buenos Aires province"].feature_code == "ADM1"
