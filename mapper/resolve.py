@@ -14,10 +14,11 @@ from dataclasses import replace
 from functools import lru_cache
 
 from gazetteer.admin_names import strip_type_words
-from gazetteer.geocoder import context_fit, haversine_km, importances
+from gazetteer.geocoder import context_fit, importances
 from gazetteer.index import Candidate, Gazetteer
 from gazetteer.normalize import normalize_name
 from mapper.model import Article, Mention, Place, ResolvedMention
+from mapper.news_readings import acting_as_a_government, reread, written_as_rivers
 from mapper.recognition.lexicon import DOTTED_ABBREVIATIONS
 from mapper.ranking.features import ArticleEvidence, article_context, article_features, containers_of, pool_profile
 
@@ -31,24 +32,6 @@ APPOSITION_WEIGHT = 3.0
 # agency in parentheses, or, in capitals, nothing but the story itself.
 _DATELINE_TAIL = re.compile(r"\s*(?:\(|—|–|-)")
 _DATELINE_WINDOW = 200
-# A place name followed by what governments do ("Washington gave the green light", "Moscow
-# warned"): news use the capital for its government, so the capital of a country the article
-# names is meant, whatever bigger namesake the name has (the state of Washington).
-_ACTS_AS_A_GOVERNMENT = re.compile(
-    r"\s+(?:has\s+|had\s+|have\s+|will\s+|would\s+|also\s+|then\s+|again\s+|quickly\s+|finally\s+)?"
-    r"(?:gave|gives|warned|warns|announced|announces|approved|approves|accused|accuses|condemned|condemns|"
-    r"demanded|demands|imposed|imposes|urged|urges|insisted|insists|rejected|rejects|denied|denies|"
-    r"responded|retaliated|sanctioned|sanctions|pledged|pledges|promised|agreed|agrees|authori[sz]ed|"
-    r"allowed|allows|supplied|supplies|blamed|blames|threatened|threatens|vowed|vows|signall?ed|"
-    r"decided|refused|refuses|recognized|recognised|expelled|summoned|backed|backs|vetoed|ordered)\b")
-# "across the Dnipro", "the Mississippi rose": "the" before a name that is a river's and a
-# city's or state's is the river, unless a word after it says otherwise ("the Dnipro city council").
-_THE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)
-_NOT_THE_RIVER_AFTER = re.compile(
-    r"\s+(?:city|town|region|oblast|district|province|governorate|county|state|airport|mayor|council|"
-    r"administration|authorities|residents|government|regime|metro|hospital|station|police)\b", re.IGNORECASE)
-_RIVER_CODES = frozenset({"STM", "STMS"})
-_CAPITAL_UNIT_KM = 500      # a unit this close to the capital named like it is the capital's province
 # What may stand between a place and the unit qualifying it: "Izium, Kharkiv region",
 # "Bakhmut (Donetsk)", "Monroe County in northeast Missouri".
 _QUALIFIER_GAP = re.compile(r"\s?(?:,|\(|in)\s?(?:(?:north|south)?(?:east|west)?(?:ern)?\s|(?:north|south)(?:ern)?\s|central\s)?",
@@ -178,11 +161,8 @@ class Resolver:
                     c.feature_code == unit.feature_code for c in pools[i]):
                 del apposition[i]
         evidence.datelines = self._datelines(article.text, mentions, apposition)
-        evidence.actors = {i for i, m in enumerate(mentions) if not m.hint and _ACTS_AS_A_GOVERNMENT.match(article.text, m.end)}
-        evidence.rivers = {i for i, m in enumerate(mentions)
-                           if not m.hint and m.label != "NORP" and _THE_BEFORE.search(article.text, max(0, m.start - 5), m.start)
-                           and not _NOT_THE_RIVER_AFTER.match(article.text, m.end)
-                           and any(c.feature_code in _RIVER_CODES for c in pools[i])}
+        evidence.actors = acting_as_a_government(article.text, mentions)
+        evidence.rivers = written_as_rivers(article.text, mentions, pools)
         # "Paris, Mo.": the second name is the unit holding the first, when one of its
         # candidates can be; both mentions are then read against that reading.
         for i, j in apposition.items():
@@ -367,39 +347,16 @@ class Resolver:
                 score, best, components = ranked[0]
                 considered = tuple((c.geonameid, round(float(s), 3)) for s, c, _ in ranked[:10])
 
-            def own_score(k: int) -> float:
+            reading = reread(i, mention, pool, best, evidence, apposition, keys[i])
+            if reading is not None:
                 # a rule's choice reports its own score, not that of the candidate it replaces
-                return pool_scores[k] if self.ranker is not None else next(sc for sc, c, _ in ranked if c is pool[k])
-
-            # "Washington gave the green light"; "WASHINGTON —" over a story that names the U.S.
-            reason = "capital as its government" if i in evidence.actors else \
-                "dateline: capital of a country named" if i in evidence.datelines and i not in apposition else None
-            if reason and best.feature_code != "PPLC":
-                k = next((k for k, c in enumerate(pool)
-                          if c.feature_code == "PPLC" and c.country_code in evidence.countries_named), None)
-                if k is not None:
-                    best, score, components = pool[k], own_score(k), {reason: 1.0}
-            key = keys[i]
-            if best.feature_code == "PCLI":
-                k = self._country_of_the_story(pool, best, evidence.focus_without.get(key, {}))
-                if k is not None:
-                    best, score, components = pool[k], own_score(k), {"country of the story's other places": 1.0}
-            elif best.feature_code == "ADM1" and not mention.hint:
-                # "the suburbs of Buenos Aires", "Tokyo": a capital's name is the capital, not the
-                # province or prefecture around or beside it named like it (a unit word, "Buenos
-                # Aires province", says so); the state of Washington is no such unit.
-                k = next((k for k, c in enumerate(pool) if c.feature_code == "PPLC" and c.country_code == best.country_code
-                          and haversine_km(c.lat, c.lon, best.lat, best.lon) <= _CAPITAL_UNIT_KM), None)
-                if k is not None:
-                    best, score, components = pool[k], own_score(k), {"capital, not its namesake unit": 1.0}
-            if i in evidence.rivers:
-                # A country keeps its "the" ("the Gambia"). The river reading of a name leaves its
-                # town or state reading free for the article's other mentions.
-                river = next((k for k, c in enumerate(pool) if c.feature_code in _RIVER_CODES and c.name_kind <= 1),
-                             None) if best.feature_class != "H" and best.feature_code != "PCLI" else None
-                if river is not None:
-                    best, score, components = pool[river], own_score(river), {"the before a river's name": 1.0}
-            else:
+                k, reason = reading
+                score = pool_scores[k] if self.ranker is not None else next(sc for sc, c, _ in ranked if c is pool[k])
+                best, components = pool[k], {reason: 1.0}
+            # The river reading of a name ("the Dnipro") leaves its town or state reading free
+            # for the article's other mentions.
+            if i not in evidence.rivers:
+                key = keys[i]
                 if key in names_seen and names_seen[key].geonameid != best.geonameid and not mention.hint:
                     best = names_seen[key]
                     components = {"repeat": 1.0}
@@ -408,17 +365,6 @@ class Resolver:
             decided.setdefault(signature, resolved)
             out.append(resolved)
         return out
-
-    @staticmethod
-    def _country_of_the_story(pool: list[Candidate], best: Candidate, focus: dict[str, float]) -> int | None:
-        """"Brazzaville, the capital of Congo": of the countries a name can be, the one the
-        article's other places are in more than the ranker's pick (``focus``: their share per
-        country, this name left out)."""
-        rivals = [k for k, c in enumerate(pool) if c.feature_code == "PCLI" and c is not best]
-        if not rivals:
-            return None
-        k = max(rivals, key=lambda k: focus.get(pool[k].country_code, 0.0))
-        return k if focus.get(pool[k].country_code, 0.0) > focus.get(best.country_code, 0.0) else None
 
     @staticmethod
     def _best_first(scores: list[float], tiebreak: tuple[tuple[int, int], ...]) -> list[int]:
