@@ -71,8 +71,10 @@ class Recognizer:
             if not text:
                 continue
             if label in ("GPE", "LOC"):
-                # the model also calls "Xinhua" and "marijuana" places
-                if normalize_name(text) not in NEVER and not text.islower():
+                # the model also calls "Xinhua", "marijuana" and a sentence's opening "Rebels" places
+                key = normalize_name(text)
+                if key not in NEVER and not text.islower() and not (
+                        " " not in key and key not in self.names and common_word(key) >= LIMITS["common_word_zipf"]):
                     places.append(Mention(start, end, text, label, unit_hint(text)))
             elif label == "FAC":
                 if normalize_name(text) in self.names and not text.islower():     # not "metro"
@@ -160,11 +162,16 @@ class Recognizer:
                 continue
             merged.append(m)
             taken.append((m.start, m.end))
-        # A word used in a person's name ("Mike Jansen") names that person when it comes back alone.
+        # A word used in a person's name ("Mike Jansen") names that person when it comes back
+        # alone, unless it is the country or province qualifying the place before it ("Michael
+        # Jordan visited Amman, Jordan"; not "in Texas, Philmont said").
         person_words = {normalize_name(w) for ent in ents if ent.label_ == "PERSON"
                         and looks_like_a_name(after_last_title(ent.text)) for w in after_last_title(ent.text).split()}
+        place_ends = {m.end for m in merged}
         merged = [m for m in merged if not names_something_else(article.text, m)
-                  and not (" " not in m.text and m.label != "NORP" and normalize_name(m.text) in person_words)]
+                  and not (" " not in m.text and m.label != "NORP" and normalize_name(m.text) in person_words
+                           and not (article.text[m.start - 2:m.start] == ", " and m.start - 2 in place_ends
+                                    and is_major_place(self.gazetteer, m.text, countries_and_provinces=True)))]
         merged.sort(key=lambda m: m.start)
         return hints_from_plural_units(article.text, merged)
 

@@ -478,3 +478,18 @@ def test_a_capitals_name_is_the_capital_not_the_unit_named_like_it(parsers, mode
     found = {rm.mention.text: rm.place for rm in parse(
         parsers[mode], "Floods hit Buenos Aires province and parts of Santa Fe, Argentina.")}
     assert found["Buenos Aires province"].feature_code == "ADM1"
+
+
+def test_common_words_the_model_calls_places_are_not(parsers):
+    text = "Rebels attacked Bunia in Ituri province, killing 12 people at a camp for displaced people."
+    found = [rm.mention.text for rm in parse(parsers["spacy"], text)]
+    assert "Rebels" not in found and "Bunia" in found
+
+
+def test_a_person_s_name_as_a_country_qualifying_a_place(parsers):
+    found = {rm.mention.text: rm.place for rm in parse(
+        parsers["spacy"], "Michael Jordan visited Amman, Jordan, for a charity event. Jordan said he loved it.")}
+    assert found["Jordan"].feature_code == "PCLI" and found["Amman"].country_code == "JO"
+    text = ("Jimmy Philmont, a teacher from Fairfield, was not worried. Asked about the outbreak in Texas, "
+            "Philmont said he was not scared.")
+    assert "Philmont" not in {rm.mention.text for rm in parse(parsers["spacy"], text)}
