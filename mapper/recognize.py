@@ -15,7 +15,8 @@ from gazetteer.index import Gazetteer
 from gazetteer.normalize import normalize_name
 from mapper.model import Article, Mention
 from mapper.recognition.context import (after_last_title, follows_a_title, hints_from_plural_units,
-                                        looks_like_a_name, names_something_else, placed_by_words_before, unit_hint)
+                                        listed_with_places, looks_like_a_name, names_something_else,
+                                        placed_by_words_before, unit_hint)
 from mapper.recognition.lexicon import LEADING_QUALIFIERS, LIMITS, NEVER, PERSON_TITLES, SAINTS, common_word
 from mapper.recognition.matcher import GazetteerMatcher, gazetteer_names
 from mapper.recognition.prominence import is_major_place, mislabelled_place, town_named_in_full
@@ -145,6 +146,7 @@ class Recognizer:
                                       and _NEXT_IS_A_NAME.match(article.text, m.end))]
         merged = list(ner)
         taken = [(m.start, m.end) for m in ner]
+        listed = []     # names the model calls people, whole: places if listed with places
         for m in gaz:
             if any(m.start < e and s < m.end for s, e in taken):
                 continue
@@ -153,6 +155,8 @@ class Recognizer:
             # province or big city that is the whole span, or inside one that is no name, stays.
             if blocker and not (((blocker[0], blocker[1]) == (m.start, m.end) or not blocker[2])
                                 and mislabelled_place(self.gazetteer, m.text)):
+                if (blocker[0], blocker[1]) == (m.start, m.end):
+                    listed.append(m)
                 continue
             # A place inside an organisation's name ("Winnipeg police", "U.S. Department of Justice")
             # is still a toponym; minor namesakes inside names ("Sears Tower") are not.
@@ -162,6 +166,7 @@ class Recognizer:
                 continue
             merged.append(m)
             taken.append((m.start, m.end))
+        merged += [m for m in listed if listed_with_places(article.text, m, merged)]
         # A word used in a person's name ("Mike Jansen") names that person when it comes back
         # alone, unless it is the country or province qualifying the place before it ("Michael
         # Jordan visited Amman, Jordan"; not "in Texas, Philmont said").

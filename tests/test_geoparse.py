@@ -493,3 +493,20 @@ def test_a_person_s_name_as_a_country_qualifying_a_place(parsers):
     text = ("Jimmy Philmont, a teacher from Fairfield, was not worried. Asked about the outbreak in Texas, "
             "Philmont said he was not scared.")
     assert "Philmont" not in {rm.mention.text for rm in parse(parsers["spacy"], text)}
+
+
+def test_a_town_the_model_calls_a_person_is_a_place_in_a_list_of_places(parsers):
+    text = "Heavy fighting was reported around Bakhmut, Soledar and Chasiv Yar in Donetsk Oblast."
+    found = {rm.mention.text: rm.place for rm in parse(parsers["spacy"], text)}
+    assert found["Soledar"].country_code == "UA"
+    text = "Mike Jansen, Soledar Smith and Tom Price met in Kyiv."   # people, listed with people
+    assert "Soledar" not in {rm.mention.text for rm in parse(parsers["spacy"], text)}
+
+
+@pytest.mark.parametrize("mode", ["spacy", "gazetteer"])
+def test_a_common_word_before_its_state_is_a_place(parsers, mode):
+    found = {rm.mention.text: rm.place for rm in parse(
+        parsers[mode], "Residents of Flint, Michigan, still distrust the tap water.")}
+    assert (found["Flint"].country_code, found["Flint"].admin1) == ("US", "Michigan")
+    if mode == "gazetteer":      # (the small model calls this Flint a place by itself)
+        assert "Flint" not in {rm.mention.text for rm in parse(parsers[mode], "Flint, the stone, is common. Flint is hard.")}

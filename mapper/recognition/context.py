@@ -111,6 +111,12 @@ _PLURAL_UNIT_AFTER = regex.compile(r" (" + "|".join(_PLURAL_UNITS) + r")\b", reg
 _LIST_GAP = regex.compile(r"^(?:,\s*|\s+and\s+|,\s+and\s+|\s*&\s*)$")
 
 
+def listed_with_places(text: str, mention: Mention, places: list[Mention]) -> bool:
+    """"around Bakhmut, Soledar and Chasiv Yar": a name listed next to a place is one too."""
+    return any((p.end <= mention.start and _LIST_GAP.match(text[p.end:mention.start]))
+               or (mention.end <= p.start and _LIST_GAP.match(text[mention.end:p.start])) for p in places)
+
+
 def hints_from_plural_units(text: str, mentions: list[Mention]) -> list[Mention]:
     out = list(mentions)
     for k, m in enumerate(out):

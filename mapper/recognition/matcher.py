@@ -40,6 +40,8 @@ _CAPITALISED_RUN = regex.compile(
 _JOINED_ARTICLE_TOKEN = regex.compile(_JOINED_ARTICLE + "$")
 
 _POSSESSIVE = re.compile(r"['’]s?$")
+# ", Michigan", ", New South Wales", ", Ala.": the unit that may follow a place's name
+_UNIT_AFTER = regex.compile(r", (\p{Lu}[\p{L}.]*(?: \p{Lu}[\p{L}.]*){0,2})")
 _SENTENCE_END = re.compile(r"[.!?:;\"“”]\s*$|^\s*$|\n\s*$")
 
 
@@ -235,8 +237,19 @@ class GazetteerMatcher:
             return True
         # the context is read only for the few words the first test turns down
         return (LIMITS["common_word_zipf"] <= common_word(key) < LIMITS["very_common_word_zipf"]
-                and placed_by_words_before(text, start)
+                and (placed_by_words_before(text, start) or self._unit_after(text, start + len(surface)))
                 and self._plausible_single_word(surface, key, sentence_start, placed=True))
+
+    def _unit_after(self, text: str, end: int) -> bool:
+        """"Flint, Michigan", "Bath, England": a country or province after a comma says the word
+        before it is a place."""
+        after = _UNIT_AFTER.match(text, end)
+        if not after:
+            return False
+        words = after.group(1).split(" ")
+        return any(normalize_name(name) in self.names
+                   and is_major_place(self.gazetteer, name, countries_and_provinces=True)
+                   for name in {" ".join(words), words[0]})
 
     @lru_cache(maxsize=100_000)
     def _plausible_single_word(self, surface: str, key: str, sentence_start: bool, placed: bool = False) -> bool:
