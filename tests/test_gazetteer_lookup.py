@@ -152,3 +152,10 @@ def test_only_arabic_article_forms_long_enough_to_be_names_are_derived():
     assert without_arabic_article("al bab") is None and without_arabic_article("ash sham") is None and without_arabic_article("alamein") is None
     assert news_forms(["al qusayr", "qusayr"], "SY") == {"qusayr"}
     assert news_forms(["el paso"], "US") == set()
+
+
+@pytest.mark.parametrize("name", ["Greater Manchester", "Merseyside", "West Yorkshire", "Tyne and Wear"])
+def test_english_metropolitan_counties(gazetteer, name):
+    # GeoNames' English admin-2 units are the metropolitan boroughs; news name the counties.
+    place = top(gazetteer, name)
+    assert place.country_code == "GB" and place.feature_class == "L"
