@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, Callable, Iterable
 
 from mapper.evaluate.corpora import GeocodeQuery
-from mapper.evaluate.metrics import ACC_KM, haversine_km, median, share_within
+from mapper.evaluate.metrics import distance_shares, haversine_km, median
 from mapper.evaluate.results import GeocodeResult
 
 
@@ -55,9 +55,7 @@ def evaluate_geocoder(queries: Iterable[GeocodeQuery], geocode_fn: Callable[[str
     return GeocodeResult(
         queries=n,
         answered=len(answered),
-        within_10km=share_within(errors, 10.0),
-        within_25km=share_within(errors, 25.0),
-        within_161km=share_within(errors, ACC_KM),
+        **distance_shares(errors),
         median_km=median(answered),
         unanswered=(n - len(answered)) / n if n else None,
         items=items,

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Callable, Iterable, Sequence
 
 from mapper.evaluate.corpora import IncidentRecord
-from mapper.evaluate.metrics import ACC_KM, haversine_km, median, precision_recall_f1, share_within
+from mapper.evaluate.metrics import distance_shares, haversine_km, median, precision_recall_f1
 from mapper.evaluate.results import IncidentResult, WeaponScores
 from mapper.evaluate.weapons import WeaponClasses, load_weapon_classes
 from mapper.model import Article, Incident
@@ -80,9 +80,7 @@ def evaluate_incidents(
     return IncidentResult(
         records=n,
         with_incident=len(located),
-        within_10km=share_within(errors, 10.0),
-        within_25km=share_within(errors, 25.0),
-        within_161km=share_within(errors, ACC_KM),
+        **distance_shares(errors),
         median_km=median(located),
         no_incident=(n - len(located)) / n if n else None,
         weapon=weapon,

@@ -171,6 +171,12 @@ def share_within(errors_km: Sequence[float | None], km: float) -> float | None:
     return sum(1 for e in errors_km if e is not None and e < km) / len(errors_km)
 
 
+def distance_shares(errors_km: Sequence[float | None]) -> dict[str, float | None]:
+    """The shares within 10, 25 and 161 km that the geocoding and incident reports give."""
+    return {"within_10km": share_within(errors_km, 10.0), "within_25km": share_within(errors_km, 25.0),
+            "within_161km": share_within(errors_km, ACC_KM)}
+
+
 def median(values: Sequence[float]) -> float | None:
     """The median, or ``None`` for no values (a metric over an empty set is undefined, not 0)."""
     return float(np.median(values)) if len(values) else None
