@@ -303,3 +303,11 @@ def test_force_against_protesters_and_references_to_an_attack(extractor):
     assert found["Zahedan"].fatalities == 6
     kandahar = [i for loc, i in found.items() if loc.startswith("Kandah")]
     assert [i.sub_event_type for i in kandahar] == ["Remote explosive/landmine/IED"]   # "the attack" is the same one
+
+
+def test_a_named_group_on_the_receiving_end_is_actor2(extractor):
+    text = ("Turkish drones hit Kurdish positions near Qamishli in northeastern Syria on Tuesday, "
+            "killing four SDF fighters, a war monitor said.")
+    [inc] = extractor.extract(Article(id="sdf", text=text, date=dt.date(2026, 11, 18)))
+    assert (inc.actor1, inc.actor2) == ("Military Forces of Turkey", "SDF: Syrian Democratic Forces")
+    assert inc.country_code == "SY" and inc.fatalities == 4

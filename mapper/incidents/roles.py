@@ -200,7 +200,9 @@ class RoleReader:
             role = self.actors.role(a.kind)
             before = stext[max(0, a.start - 25):a.start].lower()
             agent = bool(re.search(r"\bby\s+(?:the\s+)?$", before))
-            aimed = bool(re.search(r"\b(?:at|on|targeting|targeted|toward|towards|hit|struck|shelled|attacked)\s+(?:the\s+)?(?:\w+\s+)?$", before))
+            # "fired at Russian troops", "killing four SDF fighters": the side on the receiving end
+            aimed = bool(re.search(r"\b(?:at|on|targeting|targeted|toward|towards|hit|struck|shelled|attacked|killing|"
+                                   r"killed|wounding|wounded|injuring|injured)\s+(?:the\s+)?(?:\w+\s+)?$", before))
             acting = any(c.strength == "strong" and 0 <= c.start - a.end <= 25 and
                          re.fullmatch(r"[\s,]*(?:(?:have|has|had|also|reportedly|then|again)\s+)*", stext[a.end:c.start])
                          for c in cues)
