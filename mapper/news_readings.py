@@ -94,7 +94,18 @@ def _river_after_the(i, mention, pool, best, evidence, apposition, key):
     return None if k is None else (k, "the before a river's name")
 
 
-_RULES = (_capital_of_a_named_country, _country_of_the_story, _capital_not_its_unit, _river_after_the)
+def _official_name_over_a_spelling(i, mention, pool, best, evidence, apposition, key):
+    """"Pittsburgh" in a story about California: a town whose name it is, and no smaller than
+    the place it is only another spelling of (Pittsburg, California), is meant."""
+    if best.name_kind == 0 or mention.hint:
+        return None
+    k = next((k for k, c in enumerate(pool) if c.name_kind == 0 and c.feature_class == best.feature_class
+              and c.population >= best.population), None)
+    return None if k is None else (k, "official name over another place's spelling")
+
+
+_RULES = (_capital_of_a_named_country, _country_of_the_story, _capital_not_its_unit, _official_name_over_a_spelling,
+          _river_after_the)
 
 
 def reread(i: int, mention: Mention, pool: list[Candidate], best: Candidate, evidence: ArticleEvidence,

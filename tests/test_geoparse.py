@@ -510,3 +510,12 @@ def test_a_common_word_before_its_state_is_a_place(parsers, mode):
     assert (found["Flint"].country_code, found["Flint"].admin1) == ("US", "Michigan")
     if mode == "gazetteer":      # (the small model calls this Flint a place by itself)
         assert "Flint" not in {rm.mention.text for rm in parse(parsers[mode], "Flint, the stone, is common. Flint is hard.")}
+
+
+@pytest.mark.parametrize("mode", ["spacy", "gazetteer"])
+def test_a_towns_own_name_beats_another_towns_spelling(parsers, mode):
+    # "Pittsburgh" is also an old spelling of Pittsburg, California; the story's other places
+    # are Californian, but the city that is called Pittsburgh, and is bigger, is meant.
+    text = "Doctors in San Diego and Los Angeles, California, compared notes with colleagues in Pittsburgh."
+    found = {rm.mention.text: rm.place for rm in parse(parsers[mode], text)}
+    assert (found["Pittsburgh"].name, found["Pittsburgh"].admin1) == ("Pittsburgh", "Pennsylvania")
