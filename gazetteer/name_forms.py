@@ -12,7 +12,7 @@ from typing import Iterable
 ARABIC_ARTICLE_COUNTRIES = frozenset({"AE", "BH", "DJ", "DZ", "EG", "EH", "IQ", "JO", "KM", "KW", "LB", "LY", "MA",
                                       "MR", "OM", "PS", "QA", "SA", "SD", "SO", "SY", "TN", "YE"})
 # The article as transliterations write it, assimilated before sun letters ("Ar Raqqah", "As Suwayda").
-_ARABIC_ARTICLES = frozenset({"al", "el", "ar", "as", "ash", "ad", "adh", "an", "at", "ath", "az", "ed", "en",
+ARABIC_ARTICLES = frozenset({"al", "el", "ar", "as", "ash", "ad", "adh", "an", "at", "ath", "az", "ed", "en",
                               "er", "es", "et", "ez"})
 # A bare form shorter than this ("Bab", "Ain", "Sham" for Damascus) names too much else to be added.
 _MIN_LETTERS = 5
@@ -27,9 +27,9 @@ def without_arabic_article(key: str) -> str | None:
     True
     """
     head, _, rest = key.partition(" ")
-    if head not in _ARABIC_ARTICLES or len(rest.replace(" ", "")) < _MIN_LETTERS:
+    if head not in ARABIC_ARTICLES or len(rest.replace(" ", "")) < _MIN_LETTERS:
         return None
-    if rest.partition(" ")[0] in _ARABIC_ARTICLES:
+    if rest.partition(" ")[0] in ARABIC_ARTICLES:
         return None
     return rest
 

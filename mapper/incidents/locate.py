@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from gazetteer.name_forms import ARABIC_ARTICLES
 from gazetteer.normalize import normalize_name
 from mapper.model import Place
 
@@ -29,7 +30,8 @@ __all__ = ["PlaceCandidate", "Where", "level_of", "Locator"]
 COUNTRY, REGION, DISTRICT, SETTLEMENT = 1, 2, 3, 4
 _NAME_WORD = r"[A-Z][\w'’]*(?:[\-][A-Z]?[\w'’]+)*"
 # "Wad al-Nourah", "Deir el-Balah": an Arabic article joined to the next word belongs to the name.
-_JOINED_ARTICLE = r"(?:al|el|ad|ar|as|ash|at|az|an|ed|en|er|es|et|ez|ul|ud|un)-[A-Z][\w'’]*"
+# (with the joining vowels of Persian and Urdu names: "Dasht-ul-...")
+_JOINED_ARTICLE = r"(?:" + "|".join(sorted(ARABIC_ARTICLES | {"ul", "ud", "un"})) + r")-[A-Z][\w'’]*"
 _NAME = _NAME_WORD + r"(?:\s+(?:" + _NAME_WORD + "|" + _JOINED_ARTICLE + r")){0,2}"
 _OBJECT_KINDS = {"remote_attack", "air_strike", "weak_hit", "capture", "retake", "civilian_attack", "abduction",
                  "explosion", "clash", "riot", "arrest", "looting"}
